@@ -1,0 +1,15 @@
+//! The domain core of Recobro: money, civil dates, aging, allocation of
+//! payments and collection policy stages. Pure functions and values only:
+//! no I/O, no async, no database types.
+
+pub mod aging;
+pub mod allocation;
+pub mod dates;
+pub mod money;
+pub mod number;
+pub mod policy;
+
+pub use aging::{AgingBuckets, AgingLine, OpenItem};
+pub use dates::{days_past_due, parse_iso_date};
+pub use money::{Currency, CurrencyError, Money};
+pub use policy::{Policy, StageAction, StageRule};
