@@ -1,1 +1,8 @@
+//! Recobro's use cases: import, the daily run, reports and exports. Each
+//! combines the pure core with the store.
 
+pub mod import;
+pub mod output;
+pub mod reports;
+pub mod run;
+pub mod standing;

@@ -1,1 +1,318 @@
-fn main() {}
+//! The `recobro` command: portfolios, import, the daily run, reports and
+//! the demo.
+
+mod demo;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use recobro_app::import::{self, Profile, RecordKind};
+use recobro_app::output::{OutputFormat, Table};
+use recobro_app::reports::{self, AgingGroup, CaseList};
+use recobro_app::run;
+use recobro_core::Currency;
+use recobro_store::{Store, portfolio};
+
+#[derive(Parser)]
+#[command(name = "recobro", version, about = "Accounts-receivable collections: aging, daily run, problem cases and judicial transfer candidates")]
+struct Cli {
+    /// Database URL: sqlite://PATH (created when missing) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "RECOBRO_DB", default_value = "sqlite://recobro.db")]
+    db: String,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create and list portfolios.
+    #[command(subcommand)]
+    Portfolio(PortfolioCommand),
+    /// Import a CSV or XLSX file into a portfolio, all or nothing.
+    Import(ImportArgs),
+    /// Run the daily job as of a date: aging, case stages, tasks and the run record.
+    Run(RunArgs),
+    /// Print a report.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// Build a fresh demo database from the bundled data, run it and print the reports.
+    Demo,
+}
+
+#[derive(Subcommand)]
+enum PortfolioCommand {
+    /// Create a portfolio.
+    Add {
+        /// Short code used by every other command, such as ibm-ar.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// Default currency of its documents (ISO 4217), such as USD or MXN.
+        #[arg(long)]
+        currency: String,
+        /// IANA time zone whose calendar dates the portfolio uses.
+        #[arg(long, default_value = "UTC")]
+        time_zone: String,
+    },
+    /// List the portfolios.
+    List,
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    #[arg(long)]
+    portfolio: String,
+    /// A built-in mapping profile (ibm-ar, uci-cards) or a profile file.
+    #[arg(long, conflicts_with_all = ["kind", "mapping"], required_unless_present = "kind")]
+    profile: Option<String>,
+    /// What the file holds: customers, documents, payments, allocations, disputes, actions or snapshot.
+    #[arg(long)]
+    kind: Option<String>,
+    /// A mapping profile (TOML) for --kind; without it the columns must carry the field names.
+    #[arg(long, requires = "kind")]
+    mapping: Option<PathBuf>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    json: bool,
+    file: PathBuf,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    #[arg(long)]
+    portfolio: String,
+    /// The business date of the run (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    as_of: NaiveDate,
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    #[arg(long)]
+    portfolio: String,
+    /// The date of the report (YYYY-MM-DD); later payments are ignored.
+    #[arg(long, value_parser = parse_date)]
+    as_of: NaiveDate,
+    /// table, csv, json or xlsx.
+    #[arg(long, default_value = "table", value_parser = parse_format)]
+    format: OutputFormat,
+    /// Write to this file instead of standard output (required for xlsx).
+    #[arg(long)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// Open balances by days-past-due bucket, as of any date.
+    Aging {
+        #[command(flatten)]
+        report: ReportArgs,
+        /// bucket, customer, segment or collector.
+        #[arg(long, default_value = "bucket", value_parser = parse_group)]
+        by: AgingGroup,
+    },
+    /// Customers 90 or more days past due, with their last and next actions.
+    ProblemCases(ReportArgs),
+    /// Customers more than 120 days past due: judicial transfer candidates.
+    LegalCandidates(ReportArgs),
+    /// The stored run records of a portfolio.
+    Runs {
+        #[arg(long)]
+        portfolio: String,
+    },
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    recobro_core::parse_iso_date(text).map_err(|_| format!("invalid date {text:?}: expected YYYY-MM-DD, such as 2024-01-31"))
+}
+
+fn parse_format(text: &str) -> Result<OutputFormat, String> {
+    OutputFormat::parse(text).ok_or_else(|| format!("invalid format {text:?}: expected table, csv, json or xlsx"))
+}
+
+fn parse_group(text: &str) -> Result<AgingGroup, String> {
+    AgingGroup::parse(text).ok_or_else(|| format!("invalid grouping {text:?}: expected bucket, customer, segment or collector"))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("RECOBRO_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+
+    let cli = Cli::parse();
+    match execute(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn execute(cli: Cli) -> Result<()> {
+    if let Command::Demo = cli.command {
+        let explicit_db = std::env::args().any(|arg| arg == "--db" || arg.starts_with("--db=")) || std::env::var_os("RECOBRO_DB").is_some();
+        return demo::run(explicit_db.then_some(cli.db.as_str())).await;
+    }
+
+    let store = Store::open(&cli.db).await.with_context(|| format!("cannot open database {}", cli.db))?;
+    let result = match cli.command {
+        Command::Portfolio(command) => portfolio_command(&store, command).await,
+        Command::Import(args) => import_command(&store, args).await,
+        Command::Run(args) => run_command(&store, args).await,
+        Command::Report(command) => report_command(&store, command).await,
+        Command::Demo => unreachable!("handled above"),
+    };
+    store.close().await;
+    result
+}
+
+async fn portfolio_command(store: &Store, command: PortfolioCommand) -> Result<()> {
+    let mut conn = store.acquire().await?;
+    match command {
+        PortfolioCommand::Add { code, name, currency, time_zone } => {
+            let currency = Currency::parse(&currency)?;
+            if portfolio::find(&mut conn, &code).await?.is_some() {
+                bail!("portfolio {code:?} already exists");
+            }
+            portfolio::create(&mut conn, &code, &name, currency, &time_zone).await?;
+            println!("created portfolio {code} ({name}, {currency}, {time_zone})");
+        }
+        PortfolioCommand::List => {
+            let portfolios = portfolio::list(&mut conn).await?;
+            if portfolios.is_empty() {
+                println!("no portfolios yet: create one with `recobro portfolio add --code CODE --name NAME --currency USD`");
+            }
+            for portfolio in portfolios {
+                println!("{}\t{}\t{}\t{}", portfolio.code, portfolio.currency, portfolio.time_zone, portfolio.name);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn load_profile(args: &ImportArgs) -> Result<Profile> {
+    if let Some(name) = &args.profile {
+        if let Some(profile) = import::mapping::built_in(name) {
+            return Ok(profile?);
+        }
+        let path = Path::new(name);
+        if !path.exists() {
+            bail!("unknown profile {name:?}: use a built-in profile ({}) or the path of a profile file", import::mapping::built_in_names().join(", "));
+        }
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read profile {}", path.display()))?;
+        return Ok(Profile::parse(&path.display().to_string(), &text, None)?);
+    }
+
+    let kind_name = args.kind.as_deref().expect("clap requires --kind without --profile");
+    let kind = RecordKind::from_cli_name(kind_name).with_context(|| {
+        let names: Vec<&str> = RecordKind::ALL.iter().map(|kind| kind.cli_name()).collect();
+        format!("unknown kind {kind_name:?}: expected one of {}", names.join(", "))
+    })?;
+    match &args.mapping {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read mapping {}", path.display()))?;
+            Ok(Profile::parse(&path.display().to_string(), &text, Some(kind))?)
+        }
+        None => Ok(Profile::canonical(kind)),
+    }
+}
+
+async fn import_command(store: &Store, args: ImportArgs) -> Result<()> {
+    let profile = load_profile(&args)?;
+    let summary = import::import_file(store, &args.portfolio, &args.file, profile).await?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+        return Ok(());
+    }
+    let state = if summary.changed { "imported" } else { "nothing new in" };
+    println!("{state} {} ({} rows, profile {})", summary.file, summary.rows, summary.profile);
+    for (kind, counts) in &summary.counts {
+        println!("  {kind}: {} created, {} updated, {} unchanged", counts.created, counts.updated, counts.unchanged);
+    }
+    Ok(())
+}
+
+async fn run_command(store: &Store, args: RunArgs) -> Result<()> {
+    let outcome = run::run_daily(store, &args.portfolio, args.as_of).await?;
+    print_run(&outcome);
+    Ok(())
+}
+
+pub(crate) fn print_run(outcome: &run::RunOutcome) {
+    let counts = &outcome.counts;
+    println!("daily run of {} as of {} finished in {} ms", outcome.portfolio, outcome.as_of, outcome.duration_ms);
+    println!("  open items: {}", counts.open_items);
+    println!("  open cases: {} ({} opened, {} closed)", counts.cases_open, counts.cases_opened, counts.cases_closed);
+    println!("  stage changes: {} ({} skipped stages recorded)", counts.stage_changes, counts.stages_skipped);
+    println!("  tasks created: {}", counts.tasks_created);
+    println!("  problem cases (90+): {}", counts.problem_cases);
+    println!("  judicial transfer candidates (121+): {}", counts.legal_candidates);
+}
+
+async fn report_command(store: &Store, command: ReportCommand) -> Result<()> {
+    match command {
+        ReportCommand::Aging { report, by } => {
+            let aging = reports::aging(store, &report.portfolio, report.as_of, by).await?;
+            emit(&report, aging.to_table(), &aging.to_json())
+        }
+        ReportCommand::ProblemCases(report) => {
+            let lines = reports::case_list(store, &report.portfolio, report.as_of, CaseList::ProblemCases).await?;
+            let title = format!("Problem cases (90+ days past due) of {} as of {}: {}", report.portfolio, report.as_of, lines.len());
+            emit(&report, reports::case_table(title, &lines), &serde_json::to_value(&lines)?)
+        }
+        ReportCommand::LegalCandidates(report) => {
+            let lines = reports::case_list(store, &report.portfolio, report.as_of, CaseList::LegalCandidates).await?;
+            let title = format!("Judicial transfer candidates (more than 120 days past due) of {} as of {}: {}", report.portfolio, report.as_of, lines.len());
+            emit(&report, reports::case_table(title, &lines), &serde_json::to_value(&lines)?)
+        }
+        ReportCommand::Runs { portfolio } => {
+            let mut conn = store.acquire().await?;
+            let found = recobro_store::portfolio::find(&mut conn, &portfolio).await?.with_context(|| format!("portfolio {portfolio:?} not found"))?;
+            let runs = recobro_store::runs::list_runs(&mut conn, found.id).await?;
+            if runs.is_empty() {
+                println!("no runs yet for {portfolio}: start one with `recobro run --portfolio {portfolio} --as-of YYYY-MM-DD`");
+            }
+            for run in runs {
+                println!(
+                    "{}\texecutions {}\t{} ms\topen cases {}\tproblem cases {}\tlegal candidates {}\ttasks created {}",
+                    run.as_of, run.executions, run.duration_ms, run.cases_open, run.problem_cases, run.legal_candidates, run.tasks_created
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Writes a report in the chosen format to the output file or standard output.
+fn emit(args: &ReportArgs, table: Table, json: &serde_json::Value) -> Result<()> {
+    match (args.format, &args.output) {
+        (OutputFormat::Xlsx, None) => bail!("--format xlsx needs --output FILE.xlsx"),
+        (OutputFormat::Xlsx, Some(path)) => table.write_xlsx(path).with_context(|| format!("cannot write {}", path.display()))?,
+        (format, output) => {
+            let text = match format {
+                OutputFormat::Table => table.render_terminal(),
+                OutputFormat::Json => format!("{}\n", serde_json::to_string_pretty(json)?),
+                OutputFormat::Csv => {
+                    let mut buffer = Vec::new();
+                    table.write_csv(&mut buffer)?;
+                    String::from_utf8(buffer).expect("CSV of UTF-8 cells is UTF-8")
+                }
+                OutputFormat::Xlsx => unreachable!("handled above"),
+            };
+            match output {
+                Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?,
+                None => std::io::stdout().write_all(text.as_bytes())?,
+            }
+        }
+    }
+    Ok(())
+}

@@ -82,6 +82,9 @@ impl AgingBuckets {
 pub struct OpenItem {
     pub due_date: NaiveDate,
     pub open_minor: i64,
+    /// An open dispute covers the item: it still shows in aging, but does not
+    /// count towards the case's stage.
+    pub disputed: bool,
 }
 
 /// Totals of one aging line (a customer, a segment, a whole portfolio) in one
@@ -140,6 +143,39 @@ impl AgingLine {
     }
 }
 
+/// A customer's position on the as-of date in one currency: its aging line,
+/// and what the policy measures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub aging: AgingLine,
+    /// Due date of the oldest open receivable that is not disputed.
+    pub oldest_due_date: Option<NaiveDate>,
+    pub disputed_minor: i64,
+}
+
+impl Standing {
+    pub fn new(buckets: &AgingBuckets) -> Self {
+        Self { aging: AgingLine::new(buckets), oldest_due_date: None, disputed_minor: 0 }
+    }
+
+    pub fn add(&mut self, buckets: &AgingBuckets, as_of: NaiveDate, item: OpenItem) {
+        self.aging.add(buckets, as_of, item);
+        if item.open_minor <= 0 {
+            return;
+        }
+        if item.disputed {
+            self.disputed_minor += item.open_minor;
+        } else if self.oldest_due_date.is_none_or(|oldest| item.due_date < oldest) {
+            self.oldest_due_date = Some(item.due_date);
+        }
+    }
+
+    /// Days past due of the oldest undisputed open receivable, or 0.
+    pub fn days_past_due(&self, as_of: NaiveDate) -> i64 {
+        self.oldest_due_date.map_or(0, |due_date| days_past_due(as_of, due_date).max(0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,12 +210,26 @@ mod tests {
     fn credits_go_to_unapplied() {
         let buckets = AgingBuckets::default();
         let mut line = AgingLine::new(&buckets);
-        line.add(&buckets, date("2024-05-01"), OpenItem { due_date: date("2024-01-01"), open_minor: 10_000 });
-        line.add(&buckets, date("2024-05-01"), OpenItem { due_date: date("2024-04-30"), open_minor: -2_500 });
+        line.add(&buckets, date("2024-05-01"), OpenItem { due_date: date("2024-01-01"), open_minor: 10_000, disputed: false });
+        line.add(&buckets, date("2024-05-01"), OpenItem { due_date: date("2024-04-30"), open_minor: -2_500, disputed: false });
         assert_eq!(line.bucket_minor, [0, 0, 0, 0, 0, 10_000]);
         assert_eq!(line.unapplied_minor, -2_500);
         assert_eq!(line.total_minor(), 7_500);
         assert_eq!(line.open_count(), 1);
+    }
+
+    #[test]
+    fn standing_ignores_disputed_for_oldest_due() {
+        let buckets = AgingBuckets::default();
+        let as_of = date("2024-05-01");
+        let mut standing = Standing::new(&buckets);
+        standing.add(&buckets, as_of, OpenItem { due_date: date("2024-01-01"), open_minor: 500, disputed: true });
+        standing.add(&buckets, as_of, OpenItem { due_date: date("2024-03-01"), open_minor: 700, disputed: false });
+        standing.add(&buckets, as_of, OpenItem { due_date: date("2023-01-01"), open_minor: -100, disputed: false });
+        assert_eq!(standing.oldest_due_date, Some(date("2024-03-01")));
+        assert_eq!(standing.disputed_minor, 500);
+        assert_eq!(standing.days_past_due(as_of), 61);
+        assert_eq!(standing.aging.total_minor(), 1_100);
     }
 
     /// The reference model: a plain chain of comparisons written from the
@@ -214,7 +264,7 @@ mod tests {
 
             for &(offset, amount) in &items {
                 let due_date = as_of - chrono::Duration::days(offset);
-                line.add(&buckets, as_of, OpenItem { due_date, open_minor: amount });
+                line.add(&buckets, as_of, OpenItem { due_date, open_minor: amount, disputed: false });
                 ledger += amount;
                 if amount > 0 {
                     expected[naive_bucket(offset)] += amount;

@@ -9,7 +9,7 @@ pub mod money;
 pub mod number;
 pub mod policy;
 
-pub use aging::{AgingBuckets, AgingLine, OpenItem};
+pub use aging::{AgingBuckets, AgingLine, OpenItem, Standing};
 pub use dates::{days_past_due, parse_iso_date};
 pub use money::{Currency, CurrencyError, Money};
 pub use policy::{Policy, StageAction, StageRule};

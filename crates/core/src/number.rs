@@ -1,5 +1,6 @@
 //! Parsing of amounts as ERP exports write them: `1,234.56`, `1.234,56`,
-//! `-12.50`, `(12.50)` for a negative, with or without thousands separators.
+//! `-12.50`, `(12.50)` for a negative, with or without thousands separators,
+//! and `5e+05` as statistics tools write round numbers.
 
 use rust_decimal::Decimal;
 
@@ -39,6 +40,9 @@ pub fn parse_amount(text: &str, format: NumberFormat) -> Result<Decimal, AmountP
         Some(inner) => (true, inner.trim()),
         None => (false, trimmed),
     };
+    if let Some((mantissa, exponent)) = body.split_once(['e', 'E']) {
+        return parse_scientific(mantissa, exponent, format, negative_by_parentheses).ok_or_else(invalid);
+    }
     let (negative_by_sign, digits) = match body.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, body.strip_prefix('+').unwrap_or(body)),
@@ -68,6 +72,19 @@ pub fn parse_amount(text: &str, format: NumberFormat) -> Result<Decimal, AmountP
         canonical.push_str(fraction);
     }
     canonical.parse::<Decimal>().map_err(|_| invalid())
+}
+
+/// Parses `mantissa` x 10^`exponent` exactly, such as `5e+05` or `1.25E3`.
+fn parse_scientific(mantissa: &str, exponent: &str, format: NumberFormat, negative: bool) -> Option<Decimal> {
+    let plain = NumberFormat { decimal: format.decimal, thousands: None };
+    let mantissa = parse_amount(mantissa, plain).ok()?;
+    let exponent: i32 = exponent.strip_prefix('+').unwrap_or(exponent).parse().ok()?;
+    if exponent.unsigned_abs() > 28 {
+        return None;
+    }
+    let scale = Decimal::from_i128_with_scale(10_i128.pow(exponent.unsigned_abs()), 0);
+    let value = if exponent >= 0 { mantissa.checked_mul(scale)? } else { mantissa.checked_div(scale)? };
+    Some(if negative { -value } else { value })
 }
 
 /// Removes thousands separators, checking that each group after the first
@@ -105,6 +122,18 @@ mod tests {
         assert_eq!(parse(" 55.94 ", ENGLISH), "55.94");
         assert_eq!(parse("3913", ENGLISH), "3913");
         assert_eq!(parse(".5", ENGLISH), "0.5");
+    }
+
+    #[test]
+    fn scientific_notation() {
+        assert_eq!(parse("5e+05", ENGLISH), "500000");
+        assert_eq!(parse("1.25E3", ENGLISH), "1250.00");
+        assert_eq!(parse("-2e2", ENGLISH), "-200");
+        assert_eq!(parse("1,5e2", SPANISH), "150.0");
+        assert_eq!(parse("25e-2", ENGLISH), "0.25");
+        assert!(parse_amount("e5", ENGLISH).is_err());
+        assert!(parse_amount("1e", ENGLISH).is_err());
+        assert!(parse_amount("1e99", ENGLISH).is_err());
     }
 
     #[test]

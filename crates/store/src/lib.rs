@@ -1,1 +1,167 @@
+//! Persistence for Recobro on sqlx, with one schema for SQLite (the embedded
+//! default) and PostgreSQL. Queries run through sqlx's `Any` driver, so the
+//! SQL here is the dialect both engines share: `$1` placeholders, BIGINT ids
+//! and minor-unit amounts, ISO-8601 text dates, `ON CONFLICT` and
+//! `RETURNING`.
 
+pub mod cases;
+pub mod ledger;
+pub mod portfolio;
+pub mod reports;
+pub mod runs;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyConnection, AnyPool, Executor, Row};
+
+pub use sqlx::any::AnyRow;
+pub type Transaction<'c> = sqlx::Transaction<'c, sqlx::Any>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("invalid database URL {url:?}: use sqlite://PATH or postgres://USER@HOST/DB")]
+    InvalidUrl { url: String },
+    #[error("database error: {0}")]
+    Sql(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored value {value:?} in column {column} is not a valid {expected}")]
+    BadValue { column: &'static str, value: String, expected: &'static str },
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool to one Recobro database.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+impl Store {
+    /// Opens the database at `url`, creating a SQLite file when missing, and
+    /// applies pending migrations.
+    pub async fn open(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let (engine, url) = normalize_url(url)?;
+        let options = AnyConnectOptions::from_str(&url).map_err(|_| StoreError::InvalidUrl { url: url.clone() })?;
+
+        let pool_options = match engine {
+            // One writer at a time is how SQLite works; a single connection
+            // also keeps an in-process transaction from waiting on itself.
+            Engine::Sqlite => AnyPoolOptions::new().max_connections(1).after_connect(|connection, _| {
+                Box::pin(async move {
+                    connection.execute("PRAGMA journal_mode = WAL").await?;
+                    connection.execute("PRAGMA foreign_keys = ON").await?;
+                    connection.execute("PRAGMA busy_timeout = 10000").await?;
+                    connection.execute("PRAGMA synchronous = NORMAL").await?;
+                    Ok(())
+                })
+            }),
+            Engine::Postgres => AnyPoolOptions::new().max_connections(8),
+        };
+        let pool = pool_options.connect_with(options).await?;
+
+        let store = Self { pool, engine };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        match self.engine {
+            Engine::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?,
+            Engine::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn begin(&self) -> Result<Transaction<'static>> {
+        Ok(self.pool.begin().await?)
+    }
+
+    pub async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Returns the engine of `url` and the URL sqlx should open. A SQLite URL
+/// gets `mode=rwc` so that a missing file is created.
+fn normalize_url(url: &str) -> Result<(Engine, String)> {
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches("//");
+        if path.is_empty() {
+            return Err(StoreError::InvalidUrl { url: url.to_string() });
+        }
+        let url = if url.contains('?') { url.to_string() } else { format!("sqlite://{path}?mode=rwc") };
+        return Ok((Engine::Sqlite, url));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((Engine::Postgres, url.to_string()));
+    }
+    Err(StoreError::InvalidUrl { url: url.to_string() })
+}
+
+/// Formats a civil date the way the schema stores it.
+pub fn date_text(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+pub(crate) fn get_date(row: &AnyRow, column: &'static str) -> Result<NaiveDate> {
+    let text: String = row.try_get(column)?;
+    parse_stored_date(column, text)
+}
+
+pub(crate) fn get_optional_date(row: &AnyRow, column: &'static str) -> Result<Option<NaiveDate>> {
+    let text: Option<String> = row.try_get(column)?;
+    text.map(|text| parse_stored_date(column, text)).transpose()
+}
+
+fn parse_stored_date(column: &'static str, text: String) -> Result<NaiveDate> {
+    recobro_core::parse_iso_date(&text).map_err(|_| StoreError::BadValue { column, value: text, expected: "YYYY-MM-DD date" })
+}
+
+pub(crate) fn get_currency(row: &AnyRow, column: &'static str) -> Result<recobro_core::Currency> {
+    let text: String = row.try_get(column)?;
+    recobro_core::Currency::parse(&text).map_err(|_| StoreError::BadValue { column, value: text, expected: "currency code" })
+}
+
+/// The connection type every query function takes, so that callers choose
+/// between a pooled connection and an open transaction.
+pub type Conn = AnyConnection;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_are_normalized() {
+        let (engine, url) = normalize_url("sqlite://recobro.db").unwrap();
+        assert_eq!(engine, Engine::Sqlite);
+        assert_eq!(url, "sqlite://recobro.db?mode=rwc");
+        assert_eq!(normalize_url("sqlite:///tmp/a.db").unwrap().1, "sqlite:///tmp/a.db?mode=rwc");
+        assert!(normalize_url("mysql://x").is_err());
+        assert!(normalize_url("sqlite://").is_err());
+    }
+}

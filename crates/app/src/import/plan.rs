@@ -1,0 +1,624 @@
+//! Checking a file's records against the stored ledger and against each
+//! other, and deciding what to write. Nothing here touches the database:
+//! every check runs before the first write, so a rejected file writes
+//! nothing.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use recobro_core::Currency;
+use recobro_core::allocation::{OpenDocument, allocate_oldest_first};
+use recobro_store::ledger::{AllocationSource, CustomerData, StoredAllocation, StoredDocument, StoredPayment, SnapshotAccountData};
+
+use super::error::{ErrorList, RowError};
+use super::mapping::UnallocatedPayments;
+use super::records::{AllocationIn, AllocationSourceIn, CustomerIn, DocumentKey, FileRecords};
+
+/// The stored ledger of a portfolio, as far as an import needs it.
+pub struct StoredLedger {
+    pub customers: Vec<(i64, CustomerData)>,
+    pub documents: Vec<StoredDocument>,
+    pub payments: Vec<StoredPayment>,
+    pub allocations: Vec<StoredAllocation>,
+    pub snapshots: Vec<SnapshotAccountData>,
+}
+
+/// A document known to the import: stored, or new in this file.
+#[derive(Debug, Clone)]
+pub struct DocumentState {
+    pub stored_id: Option<i64>,
+    pub customer_ref: String,
+    pub kind: String,
+    pub number: String,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub amount_minor: i64,
+    pub currency: Currency,
+    /// Open balance; for a credit note, what is left to apply.
+    pub open_minor: i64,
+    pub last_allocation_on: Option<NaiveDate>,
+    pub balance_changed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct PaymentState {
+    pub stored_id: Option<i64>,
+    pub external_ref: String,
+    pub customer_ref: String,
+    pub paid_on: NaiveDate,
+    pub amount_minor: i64,
+    pub currency: Currency,
+    pub unapplied_minor: i64,
+    pub balance_changed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SourceIndex {
+    Payment(usize),
+    CreditNote(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAllocation {
+    pub source: SourceIndex,
+    pub document: usize,
+    pub allocated_on: NaiveDate,
+    pub amount_minor: i64,
+}
+
+/// Created, updated and unchanged records of one kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+/// Everything an import will write, with ids of stored rows and indexes of
+/// new ones.
+#[derive(Debug, Default)]
+pub struct WritePlan {
+    pub new_customers: Vec<CustomerData>,
+    pub changed_customers: Vec<(i64, CustomerData)>,
+    pub documents: Vec<DocumentState>,
+    pub payments: Vec<PaymentState>,
+    pub allocations: Vec<NewAllocation>,
+    pub snapshots: Vec<super::records::SnapshotIn>,
+    pub counts: BTreeMap<&'static str, Counts>,
+}
+
+impl WritePlan {
+    pub fn changes_anything(&self) -> bool {
+        self.counts.values().any(|counts| counts.created > 0 || counts.updated > 0)
+    }
+}
+
+struct Planner<'a> {
+    file: &'a str,
+    errors: ErrorList,
+    plan: WritePlan,
+    customer_refs: HashMap<String, ()>,
+    document_index: HashMap<DocumentKey, usize>,
+    payment_index: HashMap<String, usize>,
+    stored_allocations: HashMap<(SourceIndex, usize), i64>,
+}
+
+/// Checks `records` against `ledger` and returns what to write, or every
+/// problem found.
+pub fn plan_import(file: &str, records: &FileRecords, ledger: StoredLedger, unallocated: UnallocatedPayments) -> Result<WritePlan, ErrorList> {
+    let mut planner = Planner {
+        file,
+        errors: ErrorList::default(),
+        plan: WritePlan::default(),
+        customer_refs: HashMap::new(),
+        document_index: HashMap::new(),
+        payment_index: HashMap::new(),
+        stored_allocations: HashMap::new(),
+    };
+
+    planner.load(&ledger);
+    planner.plan_customers(records, &ledger.customers);
+    planner.plan_documents(records);
+    let new_payments = planner.plan_payments(records);
+    planner.plan_allocations(&records.allocations);
+    planner.plan_payment_documents(records, &new_payments);
+    if unallocated == UnallocatedPayments::OldestFirst {
+        planner.allocate_oldest_first(&new_payments);
+    }
+    planner.plan_disputes(records);
+    planner.plan_actions(records);
+    planner.plan_snapshots(records, &ledger.snapshots);
+
+    if planner.errors.is_empty() { Ok(planner.plan) } else { Err(planner.errors) }
+}
+
+impl Planner<'_> {
+    fn error(&mut self, line: u64, problem: String, hint: &str) {
+        self.errors.push(RowError { file: self.file.to_string(), line, column: None, value: None, problem, hint: hint.to_string() });
+    }
+
+    fn count(&mut self, kind: &'static str) -> &mut Counts {
+        self.plan.counts.entry(kind).or_default()
+    }
+
+    fn load(&mut self, ledger: &StoredLedger) {
+        let customer_refs: HashMap<i64, &str> =
+            ledger.customers.iter().map(|(id, data)| (*id, data.external_ref.as_str())).collect();
+        for (_, data) in &ledger.customers {
+            self.customer_refs.insert(data.external_ref.clone(), ());
+        }
+
+        let mut document_ids = HashMap::new();
+        for stored in &ledger.documents {
+            let index = self.plan.documents.len();
+            document_ids.insert(stored.id, index);
+            self.document_index.insert((stored.data.kind.clone(), stored.data.number.clone()), index);
+            self.plan.documents.push(DocumentState {
+                stored_id: Some(stored.id),
+                customer_ref: customer_refs.get(&stored.data.customer_id).copied().unwrap_or_default().to_string(),
+                kind: stored.data.kind.clone(),
+                number: stored.data.number.clone(),
+                issue_date: stored.data.issue_date,
+                due_date: stored.data.due_date,
+                amount_minor: stored.data.amount_minor,
+                currency: stored.data.currency,
+                open_minor: stored.open_minor,
+                last_allocation_on: None,
+                balance_changed: false,
+            });
+        }
+
+        let mut payment_ids = HashMap::new();
+        for stored in &ledger.payments {
+            let index = self.plan.payments.len();
+            payment_ids.insert(stored.id, index);
+            self.payment_index.insert(stored.data.external_ref.clone(), index);
+            self.plan.payments.push(PaymentState {
+                stored_id: Some(stored.id),
+                external_ref: stored.data.external_ref.clone(),
+                customer_ref: customer_refs.get(&stored.data.customer_id).copied().unwrap_or_default().to_string(),
+                paid_on: stored.data.paid_on,
+                amount_minor: stored.data.amount_minor,
+                currency: stored.data.currency,
+                unapplied_minor: stored.unapplied_minor,
+                balance_changed: false,
+            });
+        }
+
+        for allocation in &ledger.allocations {
+            let (Some(&document), Some(source)) = (
+                document_ids.get(&allocation.document_id),
+                match allocation.source {
+                    AllocationSource::Payment(id) => payment_ids.get(&id).map(|&index| SourceIndex::Payment(index)),
+                    AllocationSource::CreditNote(id) => document_ids.get(&id).map(|&index| SourceIndex::CreditNote(index)),
+                },
+            ) else {
+                continue;
+            };
+            self.stored_allocations.insert((source, document), allocation.amount_minor);
+            let state = &mut self.plan.documents[document];
+            state.last_allocation_on = state.last_allocation_on.max(Some(allocation.allocated_on));
+        }
+    }
+
+    fn plan_customers(&mut self, records: &FileRecords, stored: &[(i64, CustomerData)]) {
+        let stored_by_ref: HashMap<&str, &(i64, CustomerData)> =
+            stored.iter().map(|entry| (entry.1.external_ref.as_str(), entry)).collect();
+
+        // One row per customer: the first, or the latest by date when the
+        // profile dates customer rows.
+        let mut chosen: Vec<&CustomerIn> = Vec::new();
+        let mut position: HashMap<&str, usize> = HashMap::new();
+        for customer in &records.customers {
+            let Some(&index) = position.get(customer.external_ref.as_str()) else {
+                position.insert(&customer.external_ref, chosen.len());
+                chosen.push(customer);
+                continue;
+            };
+            let first = chosen[index];
+            let differences = first.differences(customer);
+            if differences.is_empty() {
+                continue;
+            }
+            match (first.dated, customer.dated) {
+                (Some(first_date), Some(date)) => {
+                    if date >= first_date {
+                        chosen[index] = customer;
+                    }
+                }
+                _ => {
+                    let problem = format!(
+                        "customer {:?} appears again with different {} than on line {}",
+                        customer.external_ref,
+                        differences.join(", "),
+                        first.line
+                    );
+                    self.error(customer.line, problem, "keep one row per customer, make the rows agree, or map latest_by to a date column so the latest row wins");
+                }
+            }
+        }
+
+        for customer in chosen {
+            match stored_by_ref.get(customer.external_ref.as_str()) {
+                Some((id, data)) => {
+                    let merged = customer.merged_into(Some(data));
+                    if merged == *data {
+                        self.count("customers").unchanged += 1;
+                    } else {
+                        self.plan.changed_customers.push((*id, merged));
+                        self.count("customers").updated += 1;
+                    }
+                }
+                None => {
+                    self.plan.new_customers.push(customer.merged_into(None));
+                    self.customer_refs.insert(customer.external_ref.clone(), ());
+                    self.count("customers").created += 1;
+                }
+            }
+        }
+    }
+
+    fn require_customer(&mut self, line: u64, customer_ref: &str) -> bool {
+        if self.customer_refs.contains_key(customer_ref) {
+            return true;
+        }
+        self.error(
+            line,
+            format!("unknown customer {customer_ref:?}"),
+            "import the customer first (--kind customers) or add it to the same file",
+        );
+        false
+    }
+
+    fn plan_documents(&mut self, records: &FileRecords) {
+        let mut first_line: HashMap<DocumentKey, u64> = HashMap::new();
+        for document in &records.documents {
+            if !self.require_customer(document.line, &document.customer_ref) {
+                continue;
+            }
+            let key = (document.kind.clone(), document.number.clone());
+            if let Some(&index) = self.document_index.get(&key) {
+                let state = &self.plan.documents[index];
+                let same = state.customer_ref == document.customer_ref
+                    && state.issue_date == document.issue_date
+                    && state.due_date == document.due_date
+                    && state.amount_minor == document.amount_minor
+                    && state.currency == document.currency;
+                let stored = state.stored_id.is_some();
+                match (same, stored) {
+                    (true, true) => self.count("documents").unchanged += 1,
+                    (true, false) => {}
+                    (false, true) => self.error(
+                        document.line,
+                        format!(
+                            "{} {} is already stored with different data (customer {}, issued {}, due {}, amount {} {})",
+                            document.kind,
+                            document.number,
+                            state.customer_ref,
+                            state.issue_date,
+                            state.due_date,
+                            recobro_core::money::format_minor(state.amount_minor, state.currency),
+                            state.currency
+                        ),
+                        "an import never changes a stored document: record a credit note or debit note instead",
+                    ),
+                    (false, false) => self.error(
+                        document.line,
+                        format!(
+                            "{} {} appears again with different data than on line {}",
+                            document.kind, document.number, first_line[&key]
+                        ),
+                        "each document number must appear once per kind",
+                    ),
+                }
+                continue;
+            }
+
+            first_line.insert(key.clone(), document.line);
+            self.document_index.insert(key, self.plan.documents.len());
+            self.plan.documents.push(DocumentState {
+                stored_id: None,
+                customer_ref: document.customer_ref.clone(),
+                kind: document.kind.clone(),
+                number: document.number.clone(),
+                issue_date: document.issue_date,
+                due_date: document.due_date,
+                amount_minor: document.amount_minor,
+                currency: document.currency,
+                open_minor: document.amount_minor,
+                last_allocation_on: None,
+                balance_changed: false,
+            });
+            self.count("documents").created += 1;
+        }
+    }
+
+    /// Adds new payments. Returns, for each payment this file created, its
+    /// index in the plan and in the file's records.
+    fn plan_payments(&mut self, records: &FileRecords) -> Vec<(usize, usize)> {
+        let mut created = Vec::new();
+        let mut first_line: HashMap<String, u64> = HashMap::new();
+        for (record_index, payment) in records.payments.iter().enumerate() {
+            if !self.require_customer(payment.line, &payment.customer_ref) {
+                continue;
+            }
+            if let Some(&index) = self.payment_index.get(&payment.external_ref) {
+                let state = &self.plan.payments[index];
+                let same = state.customer_ref == payment.customer_ref
+                    && state.paid_on == payment.paid_on
+                    && state.amount_minor == payment.amount_minor
+                    && state.currency == payment.currency;
+                match (same, state.stored_id.is_some()) {
+                    (true, true) => self.count("payments").unchanged += 1,
+                    (true, false) => {}
+                    (false, true) => self.error(
+                        payment.line,
+                        format!(
+                            "payment {} is already stored with different data (customer {}, paid on {}, amount {} {})",
+                            payment.external_ref,
+                            state.customer_ref,
+                            state.paid_on,
+                            recobro_core::money::format_minor(state.amount_minor, state.currency),
+                            state.currency
+                        ),
+                        "an import never changes a stored payment: give a corrected payment its own reference",
+                    ),
+                    (false, false) => self.error(
+                        payment.line,
+                        format!(
+                            "payment {} appears again with different data than on line {}",
+                            payment.external_ref, first_line[&payment.external_ref]
+                        ),
+                        "each payment reference must appear once",
+                    ),
+                }
+                continue;
+            }
+
+            first_line.insert(payment.external_ref.clone(), payment.line);
+            let index = self.plan.payments.len();
+            self.payment_index.insert(payment.external_ref.clone(), index);
+            self.plan.payments.push(PaymentState {
+                stored_id: None,
+                external_ref: payment.external_ref.clone(),
+                customer_ref: payment.customer_ref.clone(),
+                paid_on: payment.paid_on,
+                amount_minor: payment.amount_minor,
+                currency: payment.currency,
+                unapplied_minor: payment.amount_minor,
+                balance_changed: true,
+            });
+            created.push((index, record_index));
+            self.count("payments").created += 1;
+        }
+        created
+    }
+
+    fn find_document(&mut self, line: u64, key: &DocumentKey) -> Option<usize> {
+        let found = self.document_index.get(key).copied();
+        if found.is_none() {
+            self.error(
+                line,
+                format!("unknown {} {:?}", key.0, key.1),
+                "import the document first (--kind documents) or add it to the same file",
+            );
+        }
+        found
+    }
+
+    /// Applies `amount_minor` from `source` to `document`, after checking
+    /// both sides. Returns false, with an error recorded, when it does not fit.
+    fn apply(&mut self, line: u64, source: SourceIndex, document: usize, amount_minor: i64) -> bool {
+        let (source_label, source_customer, source_currency, source_left, allocated_on) = match source {
+            SourceIndex::Payment(index) => {
+                let payment = &self.plan.payments[index];
+                (format!("payment {}", payment.external_ref), payment.customer_ref.clone(), payment.currency, payment.unapplied_minor, payment.paid_on)
+            }
+            SourceIndex::CreditNote(index) => {
+                let note = &self.plan.documents[index];
+                (format!("credit note {}", note.number), note.customer_ref.clone(), note.currency, note.open_minor, note.issue_date)
+            }
+        };
+        let target = &self.plan.documents[document];
+        let target_label = format!("{} {}", target.kind, target.number);
+        let format = |minor: i64| recobro_core::money::format_minor(minor, source_currency);
+
+        if target.kind == "credit_note" {
+            self.error(line, format!("{target_label} is a credit note and cannot receive an allocation"), "allocate to an invoice or debit note");
+            return false;
+        }
+        if target.customer_ref != source_customer {
+            let problem = format!("{source_label} of customer {source_customer} cannot be applied to {target_label} of customer {}", target.customer_ref);
+            self.error(line, problem, "check the customer and document columns");
+            return false;
+        }
+        if target.currency != source_currency {
+            let problem = format!("{source_label} is in {source_currency} but {target_label} is in {}", target.currency);
+            self.error(line, problem, "allocate only between amounts of the same currency");
+            return false;
+        }
+        if amount_minor > source_left {
+            let problem = format!("the allocation of {} {source_currency} is larger than what remains unallocated of {source_label} ({})", format(amount_minor), format(source_left));
+            self.error(line, problem, "reduce the allocation or check the payment amount");
+            return false;
+        }
+        if amount_minor > target.open_minor {
+            let problem = format!("the allocation of {} {source_currency} is larger than the open balance of {target_label} ({})", format(amount_minor), format(target.open_minor));
+            self.error(line, problem, "reduce the allocation; the rest of the payment stays unapplied");
+            return false;
+        }
+
+        self.take_from(source, amount_minor);
+        let target = &mut self.plan.documents[document];
+        target.open_minor -= amount_minor;
+        target.balance_changed = true;
+        let allocated_on = allocated_on.max(target.issue_date);
+        target.last_allocation_on = target.last_allocation_on.max(Some(allocated_on));
+        self.plan.allocations.push(NewAllocation { source, document, allocated_on, amount_minor });
+        self.count("allocations").created += 1;
+        true
+    }
+
+    fn take_from(&mut self, source: SourceIndex, amount_minor: i64) {
+        match source {
+            SourceIndex::Payment(index) => {
+                let payment = &mut self.plan.payments[index];
+                payment.unapplied_minor -= amount_minor;
+                payment.balance_changed = true;
+            }
+            SourceIndex::CreditNote(index) => {
+                let note = &mut self.plan.documents[index];
+                note.open_minor -= amount_minor;
+                note.balance_changed = true;
+                note.last_allocation_on = note.last_allocation_on.max(Some(note.issue_date));
+            }
+        }
+    }
+
+    fn plan_allocations(&mut self, allocations: &[AllocationIn]) {
+        for allocation in allocations {
+            let source = match &allocation.source {
+                AllocationSourceIn::Payment(reference) => match self.payment_index.get(reference) {
+                    Some(&index) => SourceIndex::Payment(index),
+                    None => {
+                        self.error(allocation.line, format!("unknown payment {reference:?}"), "import the payment first (--kind payments)");
+                        continue;
+                    }
+                },
+                AllocationSourceIn::CreditNote(number) => {
+                    match self.find_document(allocation.line, &("credit_note".to_string(), number.clone())) {
+                        Some(index) => SourceIndex::CreditNote(index),
+                        None => continue,
+                    }
+                }
+            };
+            let Some(document) = self.find_document(allocation.line, &allocation.document) else { continue };
+
+            match self.stored_allocations.get(&(source, document)) {
+                Some(&stored) if stored == allocation.amount_minor => self.count("allocations").unchanged += 1,
+                Some(&stored) => {
+                    let currency = self.plan.documents[document].currency;
+                    let problem = format!(
+                        "this allocation to {} {} is already stored with amount {}",
+                        allocation.document.0,
+                        allocation.document.1,
+                        recobro_core::money::format_minor(stored, currency)
+                    );
+                    self.error(allocation.line, problem, "an import never changes a stored allocation");
+                }
+                None => {
+                    if self.apply(allocation.line, source, document, allocation.amount_minor) {
+                        self.stored_allocations.insert((source, document), allocation.amount_minor);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Applies each new payment that names a document to it: as much as the
+    /// document has open, the rest staying unapplied.
+    fn plan_payment_documents(&mut self, records: &FileRecords, new_payments: &[(usize, usize)]) {
+        for &(payment_index, record_index) in new_payments {
+            let record = &records.payments[record_index];
+            let Some(key) = &record.document else { continue };
+            let Some(document) = self.find_document(record.line, key) else { continue };
+            let amount = self.plan.payments[payment_index].unapplied_minor.min(self.plan.documents[document].open_minor);
+            if amount > 0 {
+                self.apply(record.line, SourceIndex::Payment(payment_index), document, amount);
+            }
+        }
+    }
+
+    /// Applies new payments that name no document to the customer's oldest
+    /// due documents issued on or before the payment date.
+    fn allocate_oldest_first(&mut self, new_payments: &[(usize, usize)]) {
+        let mut pending: Vec<usize> = new_payments
+            .iter()
+            .map(|&(payment_index, _)| payment_index)
+            .filter(|&index| self.plan.payments[index].unapplied_minor == self.plan.payments[index].amount_minor)
+            .collect();
+        pending.sort_by_key(|&index| self.plan.payments[index].paid_on);
+
+        let mut documents_by_customer: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (index, document) in self.plan.documents.iter().enumerate() {
+            if document.kind != "credit_note" {
+                documents_by_customer.entry(document.customer_ref.as_str()).or_default().push(index);
+            }
+        }
+        let documents_by_customer: HashMap<String, Vec<usize>> =
+            documents_by_customer.into_iter().map(|(customer, indexes)| (customer.to_string(), indexes)).collect();
+
+        for payment_index in pending {
+            let payment = self.plan.payments[payment_index].clone();
+            let Some(candidates) = documents_by_customer.get(&payment.customer_ref) else { continue };
+            let mut open: Vec<OpenDocument<usize>> = candidates
+                .iter()
+                .map(|&index| &self.plan.documents[index])
+                .zip(candidates)
+                .filter(|(document, _)| document.currency == payment.currency && document.issue_date <= payment.paid_on && document.open_minor > 0)
+                .map(|(document, &index)| OpenDocument { key: index, due_date: document.due_date, open_minor: document.open_minor })
+                .collect();
+            let allocation_plan = allocate_oldest_first(payment.unapplied_minor, &mut open);
+            for (document, amount) in allocation_plan.allocations {
+                self.apply(0, SourceIndex::Payment(payment_index), document, amount);
+            }
+        }
+    }
+
+    fn plan_disputes(&mut self, records: &FileRecords) {
+        for dispute in &records.disputes {
+            if self.find_document(dispute.line, &dispute.document).is_some() {
+                self.count("disputes");
+            }
+        }
+    }
+
+    fn plan_actions(&mut self, records: &FileRecords) {
+        for action in &records.actions {
+            if self.require_customer(action.line, &action.customer_ref) {
+                self.count("actions");
+            }
+        }
+    }
+
+    fn plan_snapshots(&mut self, records: &FileRecords, stored: &[SnapshotAccountData]) {
+        let stored_by_key: HashMap<(&str, NaiveDate), &SnapshotAccountData> =
+            stored.iter().map(|account| ((account.account_ref.as_str(), account.snapshot_date), account)).collect();
+        let mut first_line: HashMap<(String, NaiveDate), usize> = HashMap::new();
+
+        for snapshot in &records.snapshots {
+            if !self.require_customer(snapshot.line, &snapshot.customer_ref) {
+                continue;
+            }
+            let key = (snapshot.account_ref.clone(), snapshot.snapshot_date);
+            if let Some(&earlier) = first_line.get(&key) {
+                let first = &self.plan.snapshots[earlier];
+                if (first.balance_minor, first.days_past_due, first.credit_limit_minor, &first.customer_ref)
+                    != (snapshot.balance_minor, snapshot.days_past_due, snapshot.credit_limit_minor, &snapshot.customer_ref)
+                {
+                    let problem = format!("account {} on {} appears again with different data than on line {}", snapshot.account_ref, snapshot.snapshot_date, first.line);
+                    self.error(snapshot.line, problem, "keep one row per account and snapshot date");
+                }
+                continue;
+            }
+            if let Some(stored) = stored_by_key.get(&(snapshot.account_ref.as_str(), snapshot.snapshot_date)) {
+                if (stored.balance_minor, stored.days_past_due, stored.credit_limit_minor) == (snapshot.balance_minor, snapshot.days_past_due, snapshot.credit_limit_minor) {
+                    self.count("snapshot accounts").unchanged += 1;
+                } else {
+                    let problem = format!(
+                        "account {} is already stored for {} with balance {} and {} days past due",
+                        snapshot.account_ref,
+                        snapshot.snapshot_date,
+                        recobro_core::money::format_minor(stored.balance_minor, stored.currency),
+                        stored.days_past_due
+                    );
+                    self.error(snapshot.line, problem, "a snapshot is never changed: deliver a snapshot of a later date");
+                }
+                continue;
+            }
+            first_line.insert(key, self.plan.snapshots.len());
+            self.plan.snapshots.push(snapshot.clone());
+            self.count("snapshot accounts").created += 1;
+        }
+    }
+}

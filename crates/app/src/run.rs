@@ -1,0 +1,255 @@
+//! The daily run: ages every open item, places every customer's case in its
+//! policy stage, creates the stage's tasks (reminders, calls, demand letter
+//! drafts, legal transfer proposals) and stores a run record.
+//!
+//! The run is idempotent: a case already in its stage gets no new stage
+//! event and tasks are unique per case, stage entry and kind, so running the
+//! same date twice creates nothing twice. All writes happen in one
+//! transaction, so a crash leaves the database as it was before the run.
+
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use recobro_core::policy::{CaseStanding, StageAction};
+use recobro_core::{Currency, Policy, Standing};
+use recobro_store::cases::{self, CaseRecord, CaseStatus, StoredCase, TaskData};
+use recobro_store::reports::CustomerInfo;
+use recobro_store::runs::{self, RunCounts, RunRecord, RunTotal};
+use recobro_store::{Store, StoreError, Transaction, portfolio};
+use std::collections::{BTreeMap, HashMap};
+
+use crate::standing::{self, PortfolioStandings};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("portfolio {0:?} not found: create it with `recobro portfolio add`")]
+    UnknownPortfolio(String),
+    #[error("a run as of {requested} cannot follow the run as of {latest}: runs move forward in time; run {latest} again or a later date")]
+    RunsMoveForward { requested: NaiveDate, latest: NaiveDate },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What a run did, for the command line and the run record.
+#[derive(Debug, Clone)]
+pub struct RunOutcome {
+    pub portfolio: String,
+    pub as_of: NaiveDate,
+    pub counts: RunCounts,
+    pub totals: Vec<RunTotal>,
+    pub duration_ms: i64,
+}
+
+/// Runs the daily job for one portfolio as of a date.
+pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) -> Result<RunOutcome, RunError> {
+    let started = Instant::now();
+    let started_at = chrono::Utc::now().to_rfc3339();
+    let policy = Policy::default();
+
+    let mut tx = store.begin().await?;
+    let portfolio = portfolio::find(&mut tx, portfolio_code).await?.ok_or_else(|| RunError::UnknownPortfolio(portfolio_code.to_string()))?;
+    if let Some(latest) = runs::latest_run_date(&mut tx, portfolio.id).await?
+        && as_of < latest
+    {
+        return Err(RunError::RunsMoveForward { requested: as_of, latest });
+    }
+
+    // Step 1: open balances and aging of every document and snapshot account.
+    let standings = standing::load(&mut tx, portfolio.id, as_of).await?;
+    let stored_cases: HashMap<i64, StoredCase> =
+        cases::load_cases(&mut tx, portfolio.id).await?.into_iter().map(|case| (case.record.customer_id, case)).collect();
+
+    // Step 4: every case in its policy stage, with the stage's tasks.
+    let mut counts = RunCounts { open_items: standings.open_items as i64, ..RunCounts::default() };
+    let mut stager = Stager { tx: &mut tx, portfolio_id: portfolio.id, as_of, policy: &policy, counts: &mut counts };
+    let case_standings = standings.case_standings();
+    let halfway = case_standings.len() / 2;
+    for (position, (customer_id, (currency, standing))) in case_standings.iter().enumerate() {
+        if position == halfway {
+            crate::import::stall_for_tests("run");
+        }
+        let customer = &standings.customers[customer_id];
+        stager.place(customer, *currency, standing, stored_cases.get(customer_id)).await?;
+    }
+    for (customer_id, case) in &stored_cases {
+        if !case_standings.contains_key(customer_id) && case.record.status == CaseStatus::Open {
+            stager.close(case).await?;
+        }
+    }
+
+    // Steps 5 and 6: problem cases and judicial transfer candidates are
+    // counted here and listed by the reports; their tasks were created above.
+    let totals = run_totals(&standings, &policy, &mut counts);
+
+    // Step 7: the run record.
+    let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+    let record = RunRecord { as_of, started_at, finished_at: chrono::Utc::now().to_rfc3339(), duration_ms, counts: counts.clone(), totals: totals.clone() };
+    runs::save_run(&mut tx, portfolio.id, &record).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+
+    tracing::info!(portfolio = portfolio_code, %as_of, cases_open = counts.cases_open, tasks_created = counts.tasks_created, duration_ms, "daily run finished");
+    Ok(RunOutcome { portfolio: portfolio_code.to_string(), as_of, counts, totals, duration_ms })
+}
+
+struct Stager<'a, 'c> {
+    tx: &'a mut Transaction<'c>,
+    portfolio_id: i64,
+    as_of: NaiveDate,
+    policy: &'a Policy,
+    counts: &'a mut RunCounts,
+}
+
+impl Stager<'_, '_> {
+    /// Places one customer's case in the stage its standing calls for.
+    async fn place(&mut self, customer: &CustomerInfo, currency: Currency, standing: &Standing, stored: Option<&StoredCase>) -> Result<(), StoreError> {
+        let balance_minor = standing.aging.total_minor();
+        let target = self.policy.evaluate(self.as_of, CaseStanding { oldest_due_date: standing.oldest_due_date, balance_minor });
+        let open_case = stored.filter(|case| case.record.status == CaseStatus::Open);
+
+        let Some(target) = target else {
+            if let Some(case) = open_case {
+                self.close(case).await?;
+            }
+            return Ok(());
+        };
+        self.counts.cases_open += 1;
+
+        let current = open_case.and_then(|case| case.record.stage.as_deref()).and_then(|code| self.policy.stage_index(code));
+        let steps = self.policy.transition(current, Some(target));
+        let stage = &self.policy.stages[target];
+        let mut record = CaseRecord {
+            customer_id: customer.id,
+            status: CaseStatus::Open,
+            stage: Some(stage.code.clone()),
+            stage_entered_on: Some(self.as_of),
+            oldest_due_date: standing.oldest_due_date,
+            days_past_due: standing.days_past_due(self.as_of),
+            overdue_minor: standing.aging.overdue_minor(),
+            balance_minor,
+            currency: currency.code().to_string(),
+            disputed_minor: standing.disputed_minor,
+            next_action_kind: None,
+            next_action_on: None,
+        };
+
+        if steps.is_empty() {
+            // Same stage as before: keep its entry date and next action, and
+            // write only when the figures changed.
+            let case = open_case.expect("no steps means the case is open in this stage");
+            record.stage_entered_on = case.record.stage_entered_on;
+            record.next_action_kind.clone_from(&case.record.next_action_kind);
+            record.next_action_on = case.record.next_action_on;
+            if record != case.record {
+                cases::update_case(self.tx, case.id, &record, false, self.as_of).await?;
+            }
+            return Ok(());
+        }
+
+        let tasks = self.stage_tasks(customer, &stage.actions);
+        if let Some((kind, _)) = tasks.first() {
+            record.next_action_kind = Some(kind.to_string());
+            record.next_action_on = Some(self.as_of);
+        }
+        let case_id = match stored {
+            Some(case) => {
+                let reopened = case.record.status == CaseStatus::Closed;
+                cases::update_case(self.tx, case.id, &record, reopened, self.as_of).await?;
+                if reopened {
+                    self.counts.cases_opened += 1;
+                }
+                cases::cancel_open_tasks_except(self.tx, case.id, Some((&stage.code, self.as_of))).await?;
+                case.id
+            }
+            None => {
+                self.counts.cases_opened += 1;
+                cases::insert_case(self.tx, self.portfolio_id, &record, self.as_of).await?
+            }
+        };
+
+        for step in &steps {
+            let code = &self.policy.stages[step.stage_index].code;
+            if cases::insert_stage_event(self.tx, self.portfolio_id, case_id, code, self.as_of, step.skipped).await? {
+                self.counts.stage_changes += 1;
+                self.counts.stages_skipped += i64::from(step.skipped);
+            }
+        }
+        for (kind, channel) in tasks {
+            let task = TaskData {
+                case_id,
+                customer_id: customer.id,
+                stage: stage.code.clone(),
+                stage_entered_on: self.as_of,
+                kind: kind.to_string(),
+                channel,
+                due_on: self.as_of,
+                assigned_to: customer.collector.clone(),
+            };
+            if cases::insert_task(self.tx, self.portfolio_id, &task, self.as_of).await? {
+                self.counts.tasks_created += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// The tasks a stage's actions create, with their channel. Marking a
+    /// problem case is a flag of the case, not a task.
+    fn stage_tasks(&self, customer: &CustomerInfo, actions: &[StageAction]) -> Vec<(&'static str, Option<String>)> {
+        actions
+            .iter()
+            .filter(|action| **action != StageAction::ProblemCase)
+            .map(|action| {
+                let channel = match action {
+                    StageAction::Reminder => Some(customer.preferred_channel.clone().unwrap_or_else(|| "email".to_string())),
+                    StageAction::FormalNotice | StageAction::DemandLetterDraft => Some("letter".to_string()),
+                    StageAction::CallTask => Some("phone".to_string()),
+                    StageAction::ProblemCase | StageAction::LegalTransferProposal => None,
+                };
+                (action.code(), channel)
+            })
+            .collect()
+    }
+
+    /// Closes a case whose balance is settled or no longer overdue.
+    async fn close(&mut self, case: &StoredCase) -> Result<(), StoreError> {
+        let record = CaseRecord {
+            status: CaseStatus::Closed,
+            stage: None,
+            stage_entered_on: None,
+            days_past_due: 0,
+            overdue_minor: 0,
+            next_action_kind: None,
+            next_action_on: None,
+            ..case.record.clone()
+        };
+        cases::update_case(self.tx, case.id, &record, false, self.as_of).await?;
+        cases::cancel_open_tasks_except(self.tx, case.id, None).await?;
+        self.counts.cases_closed += 1;
+        Ok(())
+    }
+}
+
+/// Totals per currency, and the problem-case and legal-candidate counts.
+fn run_totals(standings: &PortfolioStandings, policy: &Policy, counts: &mut RunCounts) -> Vec<RunTotal> {
+    let mut totals: BTreeMap<Currency, RunTotal> = BTreeMap::new();
+    for ((_, currency), standing) in &standings.standings {
+        let total = totals.entry(*currency).or_insert_with(|| RunTotal { currency: currency.code().to_string(), balance_minor: 0, overdue_minor: 0, problem_minor: 0 });
+        total.balance_minor += standing.aging.total_minor();
+        total.overdue_minor += standing.aging.overdue_minor();
+    }
+    for (currency, standing) in standings.case_standings().values() {
+        let days = standing.days_past_due(standings.as_of);
+        if standing.aging.total_minor() <= 0 || standing.oldest_due_date.is_none() {
+            continue;
+        }
+        if days >= policy.problem_case_min_days() {
+            counts.problem_cases += 1;
+            if let Some(total) = totals.get_mut(currency) {
+                total.problem_minor += standing.aging.overdue_minor();
+            }
+        }
+        if days >= policy.legal_candidate_min_days() {
+            counts.legal_candidates += 1;
+        }
+    }
+    totals.into_values().collect()
+}

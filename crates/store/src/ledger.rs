@@ -1,0 +1,479 @@
+//! Customers, receivable documents, payments, allocations, disputes,
+//! snapshot accounts and collection actions: what imports write.
+
+use chrono::NaiveDate;
+use recobro_core::Currency;
+use sqlx::Row;
+
+use crate::{AnyRow, Conn, Result, date_text, get_currency, get_date, get_optional_date};
+
+/// The master data of a customer, as imported.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CustomerData {
+    pub external_ref: String,
+    pub name: String,
+    pub tax_id: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub language: Option<String>,
+    pub segment: Option<String>,
+    pub region: Option<String>,
+    pub preferred_channel: Option<String>,
+    pub credit_limit_minor: Option<i64>,
+    pub currency: String,
+    pub collector: Option<String>,
+    pub status: String,
+}
+
+pub async fn load_customers(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<(i64, CustomerData)>> {
+    let rows = sqlx::query(
+        "SELECT id, external_ref, name, tax_id, email, phone, language, segment, region, preferred_channel, \
+         credit_limit_minor, currency, collector, status FROM customer WHERE portfolio_id = $1",
+    )
+    .bind(portfolio_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|row| Ok((row.try_get("id")?, customer_from_row(row)?))).collect()
+}
+
+fn customer_from_row(row: &AnyRow) -> Result<CustomerData> {
+    Ok(CustomerData {
+        external_ref: row.try_get("external_ref")?,
+        name: row.try_get("name")?,
+        tax_id: row.try_get("tax_id")?,
+        email: row.try_get("email")?,
+        phone: row.try_get("phone")?,
+        language: row.try_get("language")?,
+        segment: row.try_get("segment")?,
+        region: row.try_get("region")?,
+        preferred_channel: row.try_get("preferred_channel")?,
+        credit_limit_minor: row.try_get("credit_limit_minor")?,
+        currency: row.try_get("currency")?,
+        collector: row.try_get("collector")?,
+        status: row.try_get("status")?,
+    })
+}
+
+pub async fn insert_customer(conn: &mut Conn, portfolio_id: i64, customer: &CustomerData) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO customer (portfolio_id, external_ref, name, tax_id, email, phone, language, segment, region, \
+         preferred_channel, credit_limit_minor, currency, collector, status) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+    )
+    .bind(portfolio_id)
+    .bind(&customer.external_ref)
+    .bind(&customer.name)
+    .bind(&customer.tax_id)
+    .bind(&customer.email)
+    .bind(&customer.phone)
+    .bind(&customer.language)
+    .bind(&customer.segment)
+    .bind(&customer.region)
+    .bind(&customer.preferred_channel)
+    .bind(customer.credit_limit_minor)
+    .bind(&customer.currency)
+    .bind(&customer.collector)
+    .bind(&customer.status)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+pub async fn update_customer(conn: &mut Conn, customer_id: i64, customer: &CustomerData) -> Result<()> {
+    sqlx::query(
+        "UPDATE customer SET name = $2, tax_id = $3, email = $4, phone = $5, language = $6, segment = $7, \
+         region = $8, preferred_channel = $9, credit_limit_minor = $10, currency = $11, collector = $12, status = $13 \
+         WHERE id = $1",
+    )
+    .bind(customer_id)
+    .bind(&customer.name)
+    .bind(&customer.tax_id)
+    .bind(&customer.email)
+    .bind(&customer.phone)
+    .bind(&customer.language)
+    .bind(&customer.segment)
+    .bind(&customer.region)
+    .bind(&customer.preferred_channel)
+    .bind(customer.credit_limit_minor)
+    .bind(&customer.currency)
+    .bind(&customer.collector)
+    .bind(&customer.status)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentData {
+    pub customer_id: i64,
+    pub kind: String,
+    pub number: String,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub amount_minor: i64,
+    pub currency: Currency,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDocument {
+    pub id: i64,
+    pub data: DocumentData,
+    pub open_minor: i64,
+    pub settled_on: Option<NaiveDate>,
+}
+
+pub async fn load_documents(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<StoredDocument>> {
+    let rows = sqlx::query(
+        "SELECT id, customer_id, kind, number, issue_date, due_date, amount_minor, currency, open_minor, settled_on \
+         FROM document WHERE portfolio_id = $1",
+    )
+    .bind(portfolio_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(document_from_row).collect()
+}
+
+fn document_from_row(row: &AnyRow) -> Result<StoredDocument> {
+    Ok(StoredDocument {
+        id: row.try_get("id")?,
+        data: DocumentData {
+            customer_id: row.try_get("customer_id")?,
+            kind: row.try_get("kind")?,
+            number: row.try_get("number")?,
+            issue_date: get_date(row, "issue_date")?,
+            due_date: get_date(row, "due_date")?,
+            amount_minor: row.try_get("amount_minor")?,
+            currency: get_currency(row, "currency")?,
+        },
+        open_minor: row.try_get("open_minor")?,
+        settled_on: get_optional_date(row, "settled_on")?,
+    })
+}
+
+pub async fn insert_document(conn: &mut Conn, portfolio_id: i64, batch_id: i64, document: &DocumentData) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO document (portfolio_id, customer_id, kind, number, issue_date, due_date, amount_minor, currency, \
+         open_minor, settled_on, import_batch_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, NULL, $9) RETURNING id",
+    )
+    .bind(portfolio_id)
+    .bind(document.customer_id)
+    .bind(&document.kind)
+    .bind(&document.number)
+    .bind(date_text(document.issue_date))
+    .bind(date_text(document.due_date))
+    .bind(document.amount_minor)
+    .bind(document.currency.code())
+    .bind(batch_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+/// Stores a document's open balance after allocations, and the date it
+/// reached zero.
+pub async fn update_document_balance(conn: &mut Conn, document_id: i64, open_minor: i64, settled_on: Option<NaiveDate>) -> Result<()> {
+    sqlx::query("UPDATE document SET open_minor = $2, settled_on = $3 WHERE id = $1")
+        .bind(document_id)
+        .bind(open_minor)
+        .bind(settled_on.map(date_text))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentData {
+    pub customer_id: i64,
+    pub external_ref: String,
+    pub paid_on: NaiveDate,
+    pub amount_minor: i64,
+    pub currency: Currency,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPayment {
+    pub id: i64,
+    pub data: PaymentData,
+    pub unapplied_minor: i64,
+}
+
+pub async fn load_payments(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<StoredPayment>> {
+    let rows = sqlx::query(
+        "SELECT id, customer_id, external_ref, paid_on, amount_minor, currency, unapplied_minor \
+         FROM payment WHERE portfolio_id = $1",
+    )
+    .bind(portfolio_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(StoredPayment {
+                id: row.try_get("id")?,
+                data: PaymentData {
+                    customer_id: row.try_get("customer_id")?,
+                    external_ref: row.try_get("external_ref")?,
+                    paid_on: get_date(row, "paid_on")?,
+                    amount_minor: row.try_get("amount_minor")?,
+                    currency: get_currency(row, "currency")?,
+                },
+                unapplied_minor: row.try_get("unapplied_minor")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn insert_payment(conn: &mut Conn, portfolio_id: i64, batch_id: i64, payment: &PaymentData) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO payment (portfolio_id, customer_id, external_ref, paid_on, amount_minor, currency, \
+         unapplied_minor, import_batch_id) VALUES ($1, $2, $3, $4, $5, $6, $5, $7) RETURNING id",
+    )
+    .bind(portfolio_id)
+    .bind(payment.customer_id)
+    .bind(&payment.external_ref)
+    .bind(date_text(payment.paid_on))
+    .bind(payment.amount_minor)
+    .bind(payment.currency.code())
+    .bind(batch_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+pub async fn update_payment_unapplied(conn: &mut Conn, payment_id: i64, unapplied_minor: i64) -> Result<()> {
+    sqlx::query("UPDATE payment SET unapplied_minor = $2 WHERE id = $1")
+        .bind(payment_id)
+        .bind(unapplied_minor)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The source of an allocation: a payment or a credit note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AllocationSource {
+    Payment(i64),
+    CreditNote(i64),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAllocation {
+    pub source: AllocationSource,
+    pub document_id: i64,
+    pub allocated_on: NaiveDate,
+    pub amount_minor: i64,
+}
+
+pub async fn load_allocations(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<StoredAllocation>> {
+    let rows = sqlx::query(
+        "SELECT payment_id, credit_note_id, document_id, allocated_on, amount_minor FROM allocation WHERE portfolio_id = $1",
+    )
+    .bind(portfolio_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let payment_id: Option<i64> = row.try_get("payment_id")?;
+            let credit_note_id: Option<i64> = row.try_get("credit_note_id")?;
+            let source = match (payment_id, credit_note_id) {
+                (Some(id), _) => AllocationSource::Payment(id),
+                (None, Some(id)) => AllocationSource::CreditNote(id),
+                (None, None) => {
+                    return Err(crate::StoreError::BadValue { column: "payment_id", value: "NULL".into(), expected: "payment or credit note" });
+                }
+            };
+            Ok(StoredAllocation {
+                source,
+                document_id: row.try_get("document_id")?,
+                allocated_on: get_date(row, "allocated_on")?,
+                amount_minor: row.try_get("amount_minor")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn insert_allocation(conn: &mut Conn, portfolio_id: i64, allocation: &StoredAllocation) -> Result<()> {
+    let (payment_id, credit_note_id) = match allocation.source {
+        AllocationSource::Payment(id) => (Some(id), None),
+        AllocationSource::CreditNote(id) => (None, Some(id)),
+    };
+    sqlx::query(
+        "INSERT INTO allocation (portfolio_id, document_id, payment_id, credit_note_id, allocated_on, amount_minor) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(portfolio_id)
+    .bind(allocation.document_id)
+    .bind(payment_id)
+    .bind(credit_note_id)
+    .bind(date_text(allocation.allocated_on))
+    .bind(allocation.amount_minor)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Opens a dispute on a document. Returns false when the same dispute
+/// (document and opening date) is already stored.
+pub async fn insert_dispute(conn: &mut Conn, portfolio_id: i64, document_id: i64, opened_on: NaiveDate, reason: &str) -> Result<bool> {
+    let result = sqlx::query(
+        "INSERT INTO dispute (portfolio_id, document_id, opened_on, reason, status) VALUES ($1, $2, $3, $4, 'open') \
+         ON CONFLICT (document_id, opened_on) DO NOTHING",
+    )
+    .bind(portfolio_id)
+    .bind(document_id)
+    .bind(date_text(opened_on))
+    .bind(reason)
+    .execute(&mut *conn)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotAccountData {
+    pub customer_id: i64,
+    pub account_ref: String,
+    pub snapshot_date: NaiveDate,
+    pub balance_minor: i64,
+    pub days_past_due: i64,
+    pub credit_limit_minor: Option<i64>,
+    pub currency: Currency,
+}
+
+impl SnapshotAccountData {
+    /// The due date that makes the account `days_past_due` on its snapshot
+    /// date; none when it was not past due.
+    pub fn oldest_due_date(&self) -> Option<NaiveDate> {
+        (self.days_past_due > 0).then(|| self.snapshot_date - chrono::Duration::days(self.days_past_due))
+    }
+}
+
+pub async fn load_snapshot_accounts(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<SnapshotAccountData>> {
+    let rows = sqlx::query(
+        "SELECT customer_id, account_ref, snapshot_date, balance_minor, days_past_due, credit_limit_minor, currency \
+         FROM snapshot_account WHERE portfolio_id = $1",
+    )
+    .bind(portfolio_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(SnapshotAccountData {
+                customer_id: row.try_get("customer_id")?,
+                account_ref: row.try_get("account_ref")?,
+                snapshot_date: get_date(row, "snapshot_date")?,
+                balance_minor: row.try_get("balance_minor")?,
+                days_past_due: row.try_get("days_past_due")?,
+                credit_limit_minor: row.try_get("credit_limit_minor")?,
+                currency: get_currency(row, "currency")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn insert_snapshot_account(conn: &mut Conn, portfolio_id: i64, batch_id: i64, account: &SnapshotAccountData) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO snapshot_account (portfolio_id, customer_id, account_ref, snapshot_date, balance_minor, \
+         days_past_due, oldest_due_date, credit_limit_minor, currency, import_batch_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(portfolio_id)
+    .bind(account.customer_id)
+    .bind(&account.account_ref)
+    .bind(date_text(account.snapshot_date))
+    .bind(account.balance_minor)
+    .bind(account.days_past_due)
+    .bind(account.oldest_due_date().map(date_text))
+    .bind(account.credit_limit_minor)
+    .bind(account.currency.code())
+    .bind(batch_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionData {
+    pub customer_id: i64,
+    pub action_key: String,
+    pub action_on: NaiveDate,
+    pub kind: String,
+    pub outcome: Option<String>,
+    pub collector: Option<String>,
+    pub notes: Option<String>,
+    pub next_action_kind: Option<String>,
+    pub next_action_on: Option<NaiveDate>,
+    pub promise_amount_minor: Option<i64>,
+    pub promise_currency: Option<Currency>,
+    pub promise_on: Option<NaiveDate>,
+    pub source: &'static str,
+}
+
+/// Appends a collection action. Returns false when an action with the same
+/// key is already stored.
+pub async fn insert_action(conn: &mut Conn, portfolio_id: i64, action: &ActionData) -> Result<bool> {
+    let result = sqlx::query(
+        "INSERT INTO collection_action (portfolio_id, customer_id, action_key, action_on, kind, outcome, collector, \
+         notes, next_action_kind, next_action_on, promise_amount_minor, promise_currency, promise_on, source) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+         ON CONFLICT (portfolio_id, action_key) DO NOTHING",
+    )
+    .bind(portfolio_id)
+    .bind(action.customer_id)
+    .bind(&action.action_key)
+    .bind(date_text(action.action_on))
+    .bind(&action.kind)
+    .bind(&action.outcome)
+    .bind(&action.collector)
+    .bind(&action.notes)
+    .bind(&action.next_action_kind)
+    .bind(action.next_action_on.map(date_text))
+    .bind(action.promise_amount_minor)
+    .bind(action.promise_currency.map(|currency| currency.code().to_string()))
+    .bind(action.promise_on.map(date_text))
+    .bind(action.source)
+    .execute(&mut *conn)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+pub async fn action_keys(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<String>> {
+    let rows = sqlx::query("SELECT action_key FROM collection_action WHERE portfolio_id = $1")
+        .bind(portfolio_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|row| Ok(row.try_get("action_key")?)).collect()
+}
+
+pub struct ImportBatch<'a> {
+    pub file_name: &'a str,
+    pub file_sha256: &'a str,
+    pub mapping: &'a str,
+}
+
+pub async fn insert_import_batch(conn: &mut Conn, portfolio_id: i64, batch: &ImportBatch<'_>) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO import_batch (portfolio_id, file_name, file_sha256, mapping, imported_at, rows_read, \
+         records_created, records_updated, records_unchanged) VALUES ($1, $2, $3, $4, $5, 0, 0, 0, 0) RETURNING id",
+    )
+    .bind(portfolio_id)
+    .bind(batch.file_name)
+    .bind(batch.file_sha256)
+    .bind(batch.mapping)
+    .bind(chrono::Utc::now().to_rfc3339())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+pub async fn finish_import_batch(conn: &mut Conn, batch_id: i64, rows_read: i64, created: i64, updated: i64, unchanged: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE import_batch SET rows_read = $2, records_created = $3, records_updated = $4, records_unchanged = $5 WHERE id = $1",
+    )
+    .bind(batch_id)
+    .bind(rows_read)
+    .bind(created)
+    .bind(updated)
+    .bind(unchanged)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

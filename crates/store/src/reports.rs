@@ -1,0 +1,245 @@
+//! Read models for aging and case reports, as of any date.
+
+use chrono::NaiveDate;
+use recobro_core::Currency;
+use sqlx::Row;
+
+use crate::{Conn, Result, date_text, get_currency, get_date, get_optional_date};
+
+/// Where an open item comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemSource {
+    Document,
+    CreditNote,
+    Payment,
+    SnapshotAccount,
+}
+
+/// An open amount of a customer on the as-of date. Positive amounts are owed
+/// by the customer; negative ones are unapplied cash, unused credit notes or
+/// credit balances.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenItemRow {
+    pub customer_id: i64,
+    pub source: ItemSource,
+    /// None for a snapshot account that was not past due.
+    pub due_date: Option<NaiveDate>,
+    pub open_minor: i64,
+    pub currency: Currency,
+    pub disputed: bool,
+}
+
+/// Reads every open item of a portfolio as of `as_of`, using only
+/// documents, payments, allocations and snapshots dated on or before it.
+pub async fn open_items_as_of(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate) -> Result<Vec<OpenItemRow>> {
+    let mut items = open_documents(conn, portfolio_id, as_of).await?;
+    items.extend(unapplied_payments(conn, portfolio_id, as_of).await?);
+    items.extend(snapshot_balances(conn, portfolio_id, as_of).await?);
+    Ok(items)
+}
+
+async fn open_documents(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate) -> Result<Vec<OpenItemRow>> {
+    // A document settled on or before the as-of date is skipped without
+    // reading its allocations; for the rest, the allocations dated up to the
+    // as-of date give the open balance on that day.
+    let rows = sqlx::query(
+        "SELECT d.customer_id, d.kind, d.due_date, d.currency, \
+           d.amount_minor - CASE WHEN d.kind = 'credit_note' \
+             THEN COALESCE((SELECT CAST(SUM(a.amount_minor) AS BIGINT) FROM allocation a \
+                            WHERE a.credit_note_id = d.id AND a.allocated_on <= $2), 0) \
+             ELSE COALESCE((SELECT CAST(SUM(a.amount_minor) AS BIGINT) FROM allocation a \
+                            WHERE a.document_id = d.id AND a.allocated_on <= $2), 0) END AS open_minor, \
+           CASE WHEN EXISTS (SELECT 1 FROM dispute x WHERE x.document_id = d.id AND x.opened_on <= $2 \
+                             AND (x.resolved_on IS NULL OR x.resolved_on > $2)) THEN 1 ELSE 0 END AS disputed \
+         FROM document d \
+         WHERE d.portfolio_id = $1 AND d.issue_date <= $2 AND (d.settled_on IS NULL OR d.settled_on > $2)",
+    )
+    .bind(portfolio_id)
+    .bind(date_text(as_of))
+    .fetch_all(&mut *conn)
+    .await?;
+
+    let mut items = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let open_minor: i64 = row.try_get("open_minor")?;
+        if open_minor == 0 {
+            continue;
+        }
+        let kind: String = row.try_get("kind")?;
+        let is_credit = kind == "credit_note";
+        let disputed: i64 = row.try_get("disputed")?;
+        items.push(OpenItemRow {
+            customer_id: row.try_get("customer_id")?,
+            source: if is_credit { ItemSource::CreditNote } else { ItemSource::Document },
+            due_date: Some(get_date(row, "due_date")?),
+            open_minor: if is_credit { -open_minor } else { open_minor },
+            currency: get_currency(row, "currency")?,
+            disputed: disputed == 1,
+        });
+    }
+    Ok(items)
+}
+
+async fn unapplied_payments(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate) -> Result<Vec<OpenItemRow>> {
+    let rows = sqlx::query(
+        "SELECT p.customer_id, p.paid_on, p.currency, \
+           p.amount_minor - COALESCE((SELECT CAST(SUM(a.amount_minor) AS BIGINT) FROM allocation a \
+                                      WHERE a.payment_id = p.id AND a.allocated_on <= $2), 0) AS unapplied_minor \
+         FROM payment p WHERE p.portfolio_id = $1 AND p.paid_on <= $2",
+    )
+    .bind(portfolio_id)
+    .bind(date_text(as_of))
+    .fetch_all(&mut *conn)
+    .await?;
+
+    let mut items = Vec::new();
+    for row in &rows {
+        let unapplied_minor: i64 = row.try_get("unapplied_minor")?;
+        if unapplied_minor == 0 {
+            continue;
+        }
+        items.push(OpenItemRow {
+            customer_id: row.try_get("customer_id")?,
+            source: ItemSource::Payment,
+            due_date: Some(get_date(row, "paid_on")?),
+            open_minor: -unapplied_minor,
+            currency: get_currency(row, "currency")?,
+            disputed: false,
+        });
+    }
+    Ok(items)
+}
+
+async fn snapshot_balances(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate) -> Result<Vec<OpenItemRow>> {
+    let rows = sqlx::query(
+        "SELECT s.customer_id, s.balance_minor, s.oldest_due_date, s.currency FROM snapshot_account s \
+         WHERE s.portfolio_id = $1 AND s.snapshot_date = (SELECT MAX(l.snapshot_date) FROM snapshot_account l \
+           WHERE l.portfolio_id = s.portfolio_id AND l.account_ref = s.account_ref AND l.snapshot_date <= $2)",
+    )
+    .bind(portfolio_id)
+    .bind(date_text(as_of))
+    .fetch_all(&mut *conn)
+    .await?;
+
+    let mut items = Vec::new();
+    for row in &rows {
+        let balance_minor: i64 = row.try_get("balance_minor")?;
+        if balance_minor == 0 {
+            continue;
+        }
+        items.push(OpenItemRow {
+            customer_id: row.try_get("customer_id")?,
+            source: ItemSource::SnapshotAccount,
+            due_date: get_optional_date(row, "oldest_due_date")?,
+            open_minor: balance_minor,
+            currency: get_currency(row, "currency")?,
+            disputed: false,
+        });
+    }
+    Ok(items)
+}
+
+/// What reports show of a customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerInfo {
+    pub id: i64,
+    pub external_ref: String,
+    pub name: String,
+    pub segment: Option<String>,
+    pub region: Option<String>,
+    pub collector: Option<String>,
+    pub preferred_channel: Option<String>,
+    pub status: String,
+}
+
+pub async fn customer_infos(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<CustomerInfo>> {
+    let rows = sqlx::query(
+        "SELECT id, external_ref, name, segment, region, collector, preferred_channel, status \
+         FROM customer WHERE portfolio_id = $1 ORDER BY external_ref",
+    )
+    .bind(portfolio_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(CustomerInfo {
+                id: row.try_get("id")?,
+                external_ref: row.try_get("external_ref")?,
+                name: row.try_get("name")?,
+                segment: row.try_get("segment")?,
+                region: row.try_get("region")?,
+                collector: row.try_get("collector")?,
+                preferred_channel: row.try_get("preferred_channel")?,
+                status: row.try_get("status")?,
+            })
+        })
+        .collect()
+}
+
+/// The latest collection action of a customer on or before a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastAction {
+    pub customer_id: i64,
+    pub action_on: NaiveDate,
+    pub kind: String,
+    pub outcome: Option<String>,
+    pub collector: Option<String>,
+    pub next_action_kind: Option<String>,
+    pub next_action_on: Option<NaiveDate>,
+}
+
+pub async fn last_actions(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate) -> Result<Vec<LastAction>> {
+    let rows = sqlx::query(
+        "SELECT a.customer_id, a.action_on, a.kind, a.outcome, a.collector, a.next_action_kind, a.next_action_on \
+         FROM collection_action a \
+         WHERE a.portfolio_id = $1 AND a.id = (SELECT l.id FROM collection_action l \
+           WHERE l.customer_id = a.customer_id AND l.action_on <= $2 ORDER BY l.action_on DESC, l.id DESC LIMIT 1)",
+    )
+    .bind(portfolio_id)
+    .bind(date_text(as_of))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(LastAction {
+                customer_id: row.try_get("customer_id")?,
+                action_on: get_date(row, "action_on")?,
+                kind: row.try_get("kind")?,
+                outcome: row.try_get("outcome")?,
+                collector: row.try_get("collector")?,
+                next_action_kind: row.try_get("next_action_kind")?,
+                next_action_on: get_optional_date(row, "next_action_on")?,
+            })
+        })
+        .collect()
+}
+
+/// The next open task of a customer's case: the earliest due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextTask {
+    pub customer_id: i64,
+    pub kind: String,
+    pub due_on: NaiveDate,
+    pub assigned_to: Option<String>,
+}
+
+pub async fn next_tasks(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<NextTask>> {
+    let rows = sqlx::query(
+        "SELECT t.customer_id, t.kind, t.due_on, t.assigned_to FROM task t \
+         WHERE t.portfolio_id = $1 AND t.id = (SELECT n.id FROM task n WHERE n.customer_id = t.customer_id \
+           AND n.status = 'open' ORDER BY n.due_on, n.id LIMIT 1)",
+    )
+    .bind(portfolio_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(NextTask {
+                customer_id: row.try_get("customer_id")?,
+                kind: row.try_get("kind")?,
+                due_on: get_date(row, "due_on")?,
+                assigned_to: row.try_get("assigned_to")?,
+            })
+        })
+        .collect()
+}
