@@ -11,10 +11,10 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use recobro_core::policy::{CaseStanding, StageAction};
-use recobro_core::{Currency, Policy, Standing};
+use recobro_core::{AgingLine, Currency, Policy, Standing};
 use recobro_store::cases::{self, CaseRecord, CaseStatus, StoredCase, TaskData};
 use recobro_store::reports::CustomerInfo;
-use recobro_store::runs::{self, RunCounts, RunRecord, RunTotal};
+use recobro_store::runs::{self, RunAgingLine, RunCounts, RunRecord, RunTotal};
 use recobro_store::{Store, StoreError, Transaction, portfolio};
 use std::collections::{BTreeMap, HashMap};
 
@@ -79,11 +79,11 @@ pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) ->
 
     // Steps 5 and 6: problem cases and judicial transfer candidates are
     // counted here and listed by the reports; their tasks were created above.
-    let totals = run_totals(&standings, &policy, &mut counts);
+    let (totals, aging) = run_totals(&standings, &policy, &mut counts);
 
     // Step 7: the run record.
     let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
-    let record = RunRecord { as_of, started_at, finished_at: chrono::Utc::now().to_rfc3339(), duration_ms, counts: counts.clone(), totals: totals.clone() };
+    let record = RunRecord { as_of, started_at, finished_at: chrono::Utc::now().to_rfc3339(), duration_ms, counts: counts.clone(), totals: totals.clone(), aging };
     runs::save_run(&mut tx, portfolio.id, &record).await?;
     tx.commit().await.map_err(StoreError::from)?;
 
@@ -228,13 +228,25 @@ impl Stager<'_, '_> {
     }
 }
 
-/// Totals per currency, and the problem-case and legal-candidate counts.
-fn run_totals(standings: &PortfolioStandings, policy: &Policy, counts: &mut RunCounts) -> Vec<RunTotal> {
+/// Totals and aging per currency, and the problem-case and
+/// legal-candidate counts.
+fn run_totals(standings: &PortfolioStandings, policy: &Policy, counts: &mut RunCounts) -> (Vec<RunTotal>, Vec<RunAgingLine>) {
     let mut totals: BTreeMap<Currency, RunTotal> = BTreeMap::new();
+    let mut lines: BTreeMap<Currency, AgingLine> = BTreeMap::new();
     for ((_, currency), standing) in &standings.standings {
-        let total = totals.entry(*currency).or_insert_with(|| RunTotal { currency: currency.code().to_string(), balance_minor: 0, overdue_minor: 0, problem_minor: 0 });
+        let total = totals.entry(*currency).or_insert_with(|| RunTotal {
+            currency: currency.code().to_string(),
+            balance_minor: 0,
+            overdue_minor: 0,
+            problem_minor: 0,
+            unapplied_minor: 0,
+            customers_with_balance: 0,
+        });
         total.balance_minor += standing.aging.total_minor();
         total.overdue_minor += standing.aging.overdue_minor();
+        total.unapplied_minor += standing.aging.unapplied_minor;
+        total.customers_with_balance += i64::from(standing.aging.total_minor() != 0);
+        lines.entry(*currency).or_insert_with(|| AgingLine::new(&standings.buckets)).merge(&standing.aging);
     }
     for (currency, standing) in standings.case_standings().values() {
         let days = standing.days_past_due(standings.as_of);
@@ -251,5 +263,19 @@ fn run_totals(standings: &PortfolioStandings, policy: &Policy, counts: &mut RunC
             counts.legal_candidates += 1;
         }
     }
-    totals.into_values().collect()
+
+    let labels = standings.buckets.labels();
+    let mut aging = Vec::new();
+    for (currency, line) in &lines {
+        for (position, label) in labels.iter().enumerate() {
+            aging.push(RunAgingLine {
+                currency: currency.code().to_string(),
+                position: position as i64,
+                label: label.clone(),
+                amount_minor: line.bucket_minor[position],
+                item_count: line.bucket_count[position] as i64,
+            });
+        }
+    }
+    (totals.into_values().collect(), aging)
 }

@@ -13,6 +13,12 @@ use recobro_store::{Store, portfolio};
 
 const DEFAULT_DB_FILE: &str = "recobro-demo.db";
 
+/// The demo's users: username and role. They all share [`DEMO_PASSWORD`].
+const DEMO_USERS: [(&str, &str); 6] =
+    [("admin", "admin"), ("gerente", "manager"), ("ana", "collector"), ("luis", "collector"), ("abogada", "legal"), ("consulta", "viewer")];
+const DEMO_COLLECTORS: [&str; 2] = ["ana", "luis"];
+const DEMO_PASSWORD: &str = "recobro-demo";
+
 /// A bundled portfolio: its data file, built-in profile and the date the
 /// demo runs it on.
 struct DemoPortfolio {
@@ -51,7 +57,7 @@ const PORTFOLIOS: [DemoPortfolio; 2] = [
 
 /// Builds the demo database at `db_url`, or at `recobro-demo.db` in the
 /// current folder (replaced when it exists) when no URL was given.
-pub async fn run(db_url: Option<&str>) -> Result<()> {
+pub async fn run(db_url: Option<&str>, args: &crate::DemoArgs) -> Result<()> {
     let url = match db_url {
         Some(url) => url.to_string(),
         None => {
@@ -67,6 +73,9 @@ pub async fn run(db_url: Option<&str>) -> Result<()> {
         }
     }
 
+    for (username, role) in DEMO_USERS {
+        crate::users::add_user(&store, username, role, None, DEMO_PASSWORD).await?;
+    }
     let folder = tempfile::tempdir().context("cannot create a temporary folder for the bundled data")?;
     for demo in &PORTFOLIOS {
         load_portfolio(&store, demo, folder.path()).await?;
@@ -75,11 +84,21 @@ pub async fn run(db_url: Option<&str>) -> Result<()> {
         print_reports(&store, demo).await?;
     }
 
-    store.close().await;
     println!("The demo database is {url}. Try:");
     println!("  recobro --db {url} report aging --portfolio uci-cards --as-of 2005-09-30 --by customer --format csv");
     println!("  recobro --db {url} report legal-candidates --portfolio uci-cards --as-of 2005-09-30 --format json");
-    Ok(())
+    if args.no_serve {
+        store.close().await;
+        return Ok(());
+    }
+
+    println!();
+    println!("Web pages: http://{}/  (stop with Ctrl+C)", args.addr);
+    println!("Demo users, all with the password {DEMO_PASSWORD}:");
+    for (username, role) in DEMO_USERS {
+        println!("  {username:<10} {role}");
+    }
+    recobro_web::serve(store, args.addr).await
 }
 
 fn remove_sqlite_file(path: &Path) -> Result<()> {
@@ -110,6 +129,11 @@ async fn load_portfolio(store: &Store, demo: &DemoPortfolio, folder: &Path) -> R
     let profile = mapping::built_in(demo.code).expect("each demo portfolio has a built-in profile of its code")?;
     let summary = import::import_file(store, demo.code, &path, profile).await?;
     println!("imported {} rows of {} into portfolio {}", summary.rows, demo.file_name, demo.code);
+
+    let mut tx = store.begin().await?;
+    let created = portfolio::find(&mut tx, demo.code).await?.context("the demo portfolio was just created")?;
+    recobro_store::ledger::assign_unassigned_in_turn(&mut tx, created.id, &DEMO_COLLECTORS).await?;
+    tx.commit().await?;
 
     let outcome = run::run_daily(store, demo.code, as_of(demo)).await?;
     crate::print_run(&outcome);

@@ -2,6 +2,7 @@
 //! the demo.
 
 mod demo;
+mod users;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -40,8 +41,67 @@ enum Command {
     /// Print a report.
     #[command(subcommand)]
     Report(ReportCommand),
-    /// Build a fresh demo database from the bundled data, run it and print the reports.
-    Demo,
+    /// Build a fresh demo database from the bundled data, run it, print the reports and serve the web pages.
+    Demo(DemoArgs),
+    /// Manage users of the web application and the API.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Assign a customer to a collector; its open tasks follow.
+    Assign {
+        #[arg(long)]
+        portfolio: String,
+        /// The customer's reference.
+        #[arg(long)]
+        customer: String,
+        /// The collector's username; omit to leave the customer unassigned.
+        #[arg(long)]
+        collector: Option<String>,
+    },
+    /// Serve the web application and the JSON API.
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
+}
+
+#[derive(Args)]
+pub(crate) struct DemoArgs {
+    /// Build the database and print the reports, without serving the web pages.
+    #[arg(long)]
+    no_serve: bool,
+    /// Address and port the web pages are served on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum UserCommand {
+    /// Add a user. The password is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, manager, collector, legal or viewer.
+        #[arg(long)]
+        role: String,
+        /// es or en; without it the browser's language is used.
+        #[arg(long)]
+        language: Option<String>,
+    },
+    /// List the users.
+    List,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a user and print it; the API takes it as "Authorization: Bearer TOKEN".
+    Create {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -158,9 +218,9 @@ async fn main() -> ExitCode {
 }
 
 async fn execute(cli: Cli) -> Result<()> {
-    if let Command::Demo = cli.command {
+    if let Command::Demo(args) = &cli.command {
         let explicit_db = std::env::args().any(|arg| arg == "--db" || arg.starts_with("--db=")) || std::env::var_os("RECOBRO_DB").is_some();
-        return demo::run(explicit_db.then_some(cli.db.as_str())).await;
+        return demo::run(explicit_db.then_some(cli.db.as_str()), args).await;
     }
 
     let store = Store::open(&cli.db).await.with_context(|| format!("cannot open database {}", cli.db))?;
@@ -169,7 +229,14 @@ async fn execute(cli: Cli) -> Result<()> {
         Command::Import(args) => import_command(&store, args).await,
         Command::Run(args) => run_command(&store, args).await,
         Command::Report(command) => report_command(&store, command).await,
-        Command::Demo => unreachable!("handled above"),
+        Command::User(command) => users::user_command(&store, command).await,
+        Command::Token(TokenCommand::Create { username }) => users::create_token(&store, &username).await,
+        Command::Assign { portfolio, customer, collector } => users::assign(&store, &portfolio, &customer, collector.as_deref()).await,
+        Command::Serve { addr } => {
+            println!("serving {} on http://{addr}/", cli.db);
+            recobro_web::serve(store.clone(), addr).await
+        }
+        Command::Demo(_) => unreachable!("handled above"),
     };
     store.close().await;
     result

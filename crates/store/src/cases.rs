@@ -52,28 +52,40 @@ pub async fn load_cases(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<Stored
     .bind(portfolio_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|row| {
-            let status: String = row.try_get("status")?;
-            Ok(StoredCase {
-                id: row.try_get("id")?,
-                record: CaseRecord {
-                    customer_id: row.try_get("customer_id")?,
-                    status: if status == "open" { CaseStatus::Open } else { CaseStatus::Closed },
-                    stage: row.try_get("stage")?,
-                    stage_entered_on: get_optional_date(row, "stage_entered_on")?,
-                    oldest_due_date: get_optional_date(row, "oldest_due_date")?,
-                    days_past_due: row.try_get("days_past_due")?,
-                    overdue_minor: row.try_get("overdue_minor")?,
-                    balance_minor: row.try_get("balance_minor")?,
-                    currency: row.try_get("currency")?,
-                    disputed_minor: row.try_get("disputed_minor")?,
-                    next_action_kind: row.try_get("next_action_kind")?,
-                    next_action_on: get_optional_date(row, "next_action_on")?,
-                },
-            })
-        })
-        .collect()
+    rows.iter().map(case_from_row).collect()
+}
+
+pub async fn load_cases_of_customer(conn: &mut Conn, customer_id: i64) -> Result<Vec<StoredCase>> {
+    let rows = sqlx::query(
+        "SELECT id, customer_id, status, stage, stage_entered_on, oldest_due_date, days_past_due, overdue_minor, \
+         balance_minor, currency, disputed_minor, next_action_kind, next_action_on FROM collection_case \
+         WHERE customer_id = $1",
+    )
+    .bind(customer_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(case_from_row).collect()
+}
+
+fn case_from_row(row: &crate::AnyRow) -> Result<StoredCase> {
+    let status: String = row.try_get("status")?;
+    Ok(StoredCase {
+        id: row.try_get("id")?,
+        record: CaseRecord {
+            customer_id: row.try_get("customer_id")?,
+            status: if status == "open" { CaseStatus::Open } else { CaseStatus::Closed },
+            stage: row.try_get("stage")?,
+            stage_entered_on: get_optional_date(row, "stage_entered_on")?,
+            oldest_due_date: get_optional_date(row, "oldest_due_date")?,
+            days_past_due: row.try_get("days_past_due")?,
+            overdue_minor: row.try_get("overdue_minor")?,
+            balance_minor: row.try_get("balance_minor")?,
+            currency: row.try_get("currency")?,
+            disputed_minor: row.try_get("disputed_minor")?,
+            next_action_kind: row.try_get("next_action_kind")?,
+            next_action_on: get_optional_date(row, "next_action_on")?,
+        },
+    })
 }
 
 pub async fn insert_case(conn: &mut Conn, portfolio_id: i64, record: &CaseRecord, as_of: NaiveDate) -> Result<i64> {

@@ -477,3 +477,43 @@ pub async fn finish_import_batch(conn: &mut Conn, batch_id: i64, rows_read: i64,
     .await?;
     Ok(())
 }
+
+/// Assigns a customer to a collector, and its open tasks with it. Returns
+/// false when the portfolio has no customer with that reference.
+pub async fn assign_collector(conn: &mut Conn, portfolio_id: i64, customer_ref: &str, collector: Option<&str>) -> Result<bool> {
+    let row = sqlx::query("UPDATE customer SET collector = $3 WHERE portfolio_id = $1 AND external_ref = $2 RETURNING id")
+        .bind(portfolio_id)
+        .bind(customer_ref)
+        .bind(collector)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else { return Ok(false) };
+    let customer_id: i64 = row.try_get("id")?;
+    sqlx::query("UPDATE task SET assigned_to = $2 WHERE customer_id = $1 AND status = 'open'")
+        .bind(customer_id)
+        .bind(collector)
+        .execute(&mut *conn)
+        .await?;
+    Ok(true)
+}
+
+/// Spreads a portfolio's unassigned customers over `collectors` in turn,
+/// by reference order. Returns how many customers were assigned.
+pub async fn assign_unassigned_in_turn(conn: &mut Conn, portfolio_id: i64, collectors: &[&str]) -> Result<u64> {
+    if collectors.is_empty() {
+        return Ok(0);
+    }
+    let rows = sqlx::query("SELECT id FROM customer WHERE portfolio_id = $1 AND collector IS NULL ORDER BY external_ref")
+        .bind(portfolio_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    for (position, row) in rows.iter().enumerate() {
+        let customer_id: i64 = row.try_get("id")?;
+        sqlx::query("UPDATE customer SET collector = $2 WHERE id = $1")
+            .bind(customer_id)
+            .bind(collectors[position % collectors.len()])
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(rows.len() as u64)
+}

@@ -4,6 +4,7 @@
 //! and minor-unit amounts, ISO-8601 text dates, `ON CONFLICT` and
 //! `RETURNING`.
 
+pub mod browse;
 pub mod cases;
 pub mod ledger;
 pub mod portfolio;
@@ -11,6 +12,7 @@ pub mod reports;
 pub mod runs;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod users;
 
 use std::str::FromStr;
 

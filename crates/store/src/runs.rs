@@ -25,6 +25,18 @@ pub struct RunTotal {
     pub balance_minor: i64,
     pub overdue_minor: i64,
     pub problem_minor: i64,
+    pub unapplied_minor: i64,
+    pub customers_with_balance: i64,
+}
+
+/// One aging bucket of a run in one currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunAgingLine {
+    pub currency: String,
+    pub position: i64,
+    pub label: String,
+    pub amount_minor: i64,
+    pub item_count: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +47,7 @@ pub struct RunRecord {
     pub duration_ms: i64,
     pub counts: RunCounts,
     pub totals: Vec<RunTotal>,
+    pub aging: Vec<RunAgingLine>,
 }
 
 /// Stores the record of a run. A rerun of the same date replaces the
@@ -75,17 +88,88 @@ pub async fn save_run(conn: &mut Conn, portfolio_id: i64, record: &RunRecord) ->
     sqlx::query("DELETE FROM run_total WHERE run_id = $1").bind(run_id).execute(&mut *conn).await?;
     for total in &record.totals {
         sqlx::query(
-            "INSERT INTO run_total (run_id, currency, balance_minor, overdue_minor, problem_minor) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO run_total (run_id, currency, balance_minor, overdue_minor, problem_minor, unapplied_minor, \
+             customers_with_balance) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(run_id)
         .bind(&total.currency)
         .bind(total.balance_minor)
         .bind(total.overdue_minor)
         .bind(total.problem_minor)
+        .bind(total.unapplied_minor)
+        .bind(total.customers_with_balance)
+        .execute(&mut *conn)
+        .await?;
+    }
+
+    sqlx::query("DELETE FROM run_aging WHERE run_id = $1").bind(run_id).execute(&mut *conn).await?;
+    for line in &record.aging {
+        sqlx::query(
+            "INSERT INTO run_aging (run_id, currency, position, label, amount_minor, item_count) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(run_id)
+        .bind(&line.currency)
+        .bind(line.position)
+        .bind(&line.label)
+        .bind(line.amount_minor)
+        .bind(line.item_count)
         .execute(&mut *conn)
         .await?;
     }
     Ok(run_id)
+}
+
+/// The totals and aging the latest run of a portfolio stored, with its
+/// date; none before the first run.
+pub async fn latest_run_figures(conn: &mut Conn, portfolio_id: i64) -> Result<Option<(RunSummary, Vec<RunTotal>, Vec<RunAgingLine>)>> {
+    let Some(summary) = list_runs(conn, portfolio_id).await?.pop() else { return Ok(None) };
+    let run = sqlx::query("SELECT id FROM run WHERE portfolio_id = $1 AND as_of = $2")
+        .bind(portfolio_id)
+        .bind(date_text(summary.as_of))
+        .fetch_one(&mut *conn)
+        .await?;
+    let run_id: i64 = run.try_get("id")?;
+
+    let total_rows = sqlx::query(
+        "SELECT currency, balance_minor, overdue_minor, problem_minor, unapplied_minor, customers_with_balance \
+         FROM run_total WHERE run_id = $1 ORDER BY currency",
+    )
+    .bind(run_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let totals = total_rows
+        .iter()
+        .map(|row| {
+            Ok(RunTotal {
+                currency: row.try_get("currency")?,
+                balance_minor: row.try_get("balance_minor")?,
+                overdue_minor: row.try_get("overdue_minor")?,
+                problem_minor: row.try_get("problem_minor")?,
+                unapplied_minor: row.try_get("unapplied_minor")?,
+                customers_with_balance: row.try_get("customers_with_balance")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+    let aging_rows = sqlx::query(
+        "SELECT currency, position, label, amount_minor, item_count FROM run_aging WHERE run_id = $1 ORDER BY currency, position",
+    )
+    .bind(run_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let aging = aging_rows
+        .iter()
+        .map(|row| {
+            Ok(RunAgingLine {
+                currency: row.try_get("currency")?,
+                position: row.try_get("position")?,
+                label: row.try_get("label")?,
+                amount_minor: row.try_get("amount_minor")?,
+                item_count: row.try_get("item_count")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Some((summary, totals, aging)))
 }
 
 /// The latest as-of date a run was stored for.

@@ -1,0 +1,429 @@
+//! Read queries behind the web pages and the API: the customer list with
+//! filters and keyset pagination, a customer's file, and worklists.
+
+use chrono::NaiveDate;
+use sqlx::Row;
+
+use crate::{AnyRow, Conn, Result, date_text, get_date, get_optional_date};
+
+/// Sort orders of the customer list. Each sorts on one column and then the
+/// customer id, so that a page can continue after the last row it showed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerSort {
+    DaysPastDue,
+    Balance,
+    Name,
+    Reference,
+}
+
+impl CustomerSort {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "days_past_due" => Some(Self::DaysPastDue),
+            "balance" => Some(Self::Balance),
+            "name" => Some(Self::Name),
+            "reference" => Some(Self::Reference),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::DaysPastDue => "days_past_due",
+            Self::Balance => "balance",
+            Self::Name => "name",
+            Self::Reference => "reference",
+        }
+    }
+}
+
+/// The position after the last row of a page: the sort value and the id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cursor {
+    Number(i64, i64),
+    Text(String, i64),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerFilter {
+    /// Part of the name or reference, matched without regard to case.
+    pub search: Option<String>,
+    pub stage: Option<String>,
+    pub collector: Option<String>,
+    pub segment: Option<String>,
+    /// Days past due, inclusive bounds.
+    pub days_past_due: Option<(i64, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerListRow {
+    pub id: i64,
+    pub external_ref: String,
+    pub name: String,
+    pub segment: Option<String>,
+    pub collector: Option<String>,
+    pub status: String,
+    pub stage: Option<String>,
+    pub days_past_due: i64,
+    pub overdue_minor: i64,
+    pub balance_minor: i64,
+    pub currency: String,
+}
+
+/// Lists up to `limit` customers matching `filter`, after `cursor`, with
+/// the state the latest daily run left their cases in.
+// NOTE: sorting on days past due or balance reads the case of every
+// matching customer; a million-customer portfolio needs an index on those
+// sort keys to keep the first page fast.
+pub async fn list_customers(
+    conn: &mut Conn,
+    portfolio_id: i64,
+    filter: &CustomerFilter,
+    sort: CustomerSort,
+    cursor: Option<&Cursor>,
+    limit: i64,
+) -> Result<Vec<CustomerListRow>> {
+    let sort_expression = match sort {
+        CustomerSort::DaysPastDue => "COALESCE(k.days_past_due, 0)",
+        CustomerSort::Balance => "COALESCE(k.balance_minor, 0)",
+        CustomerSort::Name => "c.name",
+        CustomerSort::Reference => "c.external_ref",
+    };
+    let descending = matches!(sort, CustomerSort::DaysPastDue | CustomerSort::Balance);
+
+    // Every value below is a bound parameter; only the fixed fragments
+    // above are spliced into the text.
+    let mut sql = String::from(
+        "SELECT c.id, c.external_ref, c.name, c.segment, c.collector, c.status, k.stage, \
+         COALESCE(k.days_past_due, 0) AS days_past_due, COALESCE(k.overdue_minor, 0) AS overdue_minor, \
+         COALESCE(k.balance_minor, 0) AS balance_minor, COALESCE(k.currency, c.currency) AS currency \
+         FROM customer c LEFT JOIN collection_case k ON k.customer_id = c.id AND k.status = 'open' \
+         WHERE c.portfolio_id = $1",
+    );
+    let mut next = 2;
+    let mut placeholder = || {
+        let text = format!("${next}");
+        next += 1;
+        text
+    };
+    let search = filter.search.as_ref().map(|term| format!("%{}%", escape_like(&term.to_lowercase())));
+    if search.is_some() {
+        let p = placeholder();
+        sql.push_str(&format!(" AND (LOWER(c.name) LIKE {p} ESCAPE '\\' OR LOWER(c.external_ref) LIKE {p} ESCAPE '\\')"));
+    }
+    if filter.stage.is_some() {
+        sql.push_str(&format!(" AND k.stage = {}", placeholder()));
+    }
+    if filter.collector.is_some() {
+        sql.push_str(&format!(" AND c.collector = {}", placeholder()));
+    }
+    if filter.segment.is_some() {
+        sql.push_str(&format!(" AND c.segment = {}", placeholder()));
+    }
+    if filter.days_past_due.is_some() {
+        let (low, high) = (placeholder(), placeholder());
+        sql.push_str(&format!(" AND COALESCE(k.days_past_due, 0) BETWEEN {low} AND {high}"));
+    }
+    if cursor.is_some() {
+        let (value, id) = (placeholder(), placeholder());
+        let (beyond, id_beyond) = if descending { ("<", "<") } else { (">", ">") };
+        sql.push_str(&format!(" AND ({sort_expression} {beyond} {value} OR ({sort_expression} = {value} AND c.id {id_beyond} {id}))"));
+    }
+    let direction = if descending { "DESC" } else { "ASC" };
+    sql.push_str(&format!(" ORDER BY {sort_expression} {direction}, c.id {direction} LIMIT {}", placeholder()));
+
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(portfolio_id);
+    if let Some(search) = search {
+        query = query.bind(search);
+    }
+    if let Some(stage) = &filter.stage {
+        query = query.bind(stage.clone());
+    }
+    if let Some(collector) = &filter.collector {
+        query = query.bind(collector.clone());
+    }
+    if let Some(segment) = &filter.segment {
+        query = query.bind(segment.clone());
+    }
+    if let Some((low, high)) = filter.days_past_due {
+        query = query.bind(low).bind(high);
+    }
+    match cursor {
+        Some(Cursor::Number(value, id)) => query = query.bind(*value).bind(*id),
+        Some(Cursor::Text(value, id)) => query = query.bind(value.clone()).bind(*id),
+        None => {}
+    }
+    let rows = query.bind(limit).fetch_all(&mut *conn).await?;
+    rows.iter().map(customer_list_row).collect()
+}
+
+fn escape_like(term: &str) -> String {
+    term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+fn customer_list_row(row: &AnyRow) -> Result<CustomerListRow> {
+    Ok(CustomerListRow {
+        id: row.try_get("id")?,
+        external_ref: row.try_get("external_ref")?,
+        name: row.try_get("name")?,
+        segment: row.try_get("segment")?,
+        collector: row.try_get("collector")?,
+        status: row.try_get("status")?,
+        stage: row.try_get("stage")?,
+        days_past_due: row.try_get("days_past_due")?,
+        overdue_minor: row.try_get("overdue_minor")?,
+        balance_minor: row.try_get("balance_minor")?,
+        currency: row.try_get("currency")?,
+    })
+}
+
+/// Distinct non-empty values of a customer column, for filter menus.
+pub async fn distinct_values(conn: &mut Conn, portfolio_id: i64, column: CustomerColumn) -> Result<Vec<String>> {
+    let sql = match column {
+        CustomerColumn::Segment => "SELECT DISTINCT segment AS value FROM customer WHERE portfolio_id = $1 AND segment IS NOT NULL ORDER BY segment",
+        CustomerColumn::Collector => "SELECT DISTINCT collector AS value FROM customer WHERE portfolio_id = $1 AND collector IS NOT NULL ORDER BY collector",
+    };
+    let rows = sqlx::query(sql).bind(portfolio_id).fetch_all(&mut *conn).await?;
+    rows.iter().map(|row| Ok(row.try_get("value")?)).collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerColumn {
+    Segment,
+    Collector,
+}
+
+/// The customer of a portfolio with this reference, with every column.
+pub async fn find_customer(conn: &mut Conn, portfolio_id: i64, external_ref: &str) -> Result<Option<(i64, crate::ledger::CustomerData)>> {
+    let customers = sqlx::query(
+        "SELECT id, external_ref, name, tax_id, email, phone, language, segment, region, preferred_channel, \
+         credit_limit_minor, currency, collector, status FROM customer WHERE portfolio_id = $1 AND external_ref = $2",
+    )
+    .bind(portfolio_id)
+    .bind(external_ref)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = customers else { return Ok(None) };
+    Ok(Some((
+        row.try_get("id")?,
+        crate::ledger::CustomerData {
+            external_ref: row.try_get("external_ref")?,
+            name: row.try_get("name")?,
+            tax_id: row.try_get("tax_id")?,
+            email: row.try_get("email")?,
+            phone: row.try_get("phone")?,
+            language: row.try_get("language")?,
+            segment: row.try_get("segment")?,
+            region: row.try_get("region")?,
+            preferred_channel: row.try_get("preferred_channel")?,
+            credit_limit_minor: row.try_get("credit_limit_minor")?,
+            currency: row.try_get("currency")?,
+            collector: row.try_get("collector")?,
+            status: row.try_get("status")?,
+        },
+    )))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentRow {
+    pub id: i64,
+    pub kind: String,
+    pub number: String,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub amount_minor: i64,
+    pub open_minor: i64,
+    pub currency: String,
+    pub settled_on: Option<NaiveDate>,
+    pub disputed: bool,
+}
+
+/// A customer's documents, open ones first, then by due date.
+pub async fn customer_documents(conn: &mut Conn, customer_id: i64, limit: i64) -> Result<Vec<DocumentRow>> {
+    let rows = sqlx::query(
+        "SELECT d.id, d.kind, d.number, d.issue_date, d.due_date, d.amount_minor, d.open_minor, d.currency, d.settled_on, \
+           CASE WHEN EXISTS (SELECT 1 FROM dispute x WHERE x.document_id = d.id AND x.status = 'open') THEN 1 ELSE 0 END AS disputed \
+         FROM document d WHERE d.customer_id = $1 \
+         ORDER BY CASE WHEN d.open_minor > 0 THEN 0 ELSE 1 END, d.due_date, d.id LIMIT $2",
+    )
+    .bind(customer_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let disputed: i64 = row.try_get("disputed")?;
+            Ok(DocumentRow {
+                id: row.try_get("id")?,
+                kind: row.try_get("kind")?,
+                number: row.try_get("number")?,
+                issue_date: get_date(row, "issue_date")?,
+                due_date: get_date(row, "due_date")?,
+                amount_minor: row.try_get("amount_minor")?,
+                open_minor: row.try_get("open_minor")?,
+                currency: row.try_get("currency")?,
+                settled_on: get_optional_date(row, "settled_on")?,
+                disputed: disputed == 1,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRow {
+    pub external_ref: String,
+    pub paid_on: NaiveDate,
+    pub amount_minor: i64,
+    pub unapplied_minor: i64,
+    pub currency: String,
+    /// Document numbers and the amounts applied to them.
+    pub allocations: Vec<(String, i64)>,
+}
+
+/// A customer's payments, latest first, with their allocations.
+pub async fn customer_payments(conn: &mut Conn, customer_id: i64, limit: i64) -> Result<Vec<PaymentRow>> {
+    let rows = sqlx::query(
+        "SELECT p.id, p.external_ref, p.paid_on, p.amount_minor, p.unapplied_minor, p.currency FROM payment p \
+         WHERE p.customer_id = $1 ORDER BY p.paid_on DESC, p.id DESC LIMIT $2",
+    )
+    .bind(customer_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+
+    let mut payments = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let payment_id: i64 = row.try_get("id")?;
+        let allocation_rows = sqlx::query(
+            "SELECT d.number, a.amount_minor FROM allocation a JOIN document d ON d.id = a.document_id \
+             WHERE a.payment_id = $1 ORDER BY d.due_date, d.id",
+        )
+        .bind(payment_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let allocations = allocation_rows
+            .iter()
+            .map(|allocation| Ok((allocation.try_get("number")?, allocation.try_get("amount_minor")?)))
+            .collect::<Result<Vec<(String, i64)>>>()?;
+        payments.push(PaymentRow {
+            external_ref: row.try_get("external_ref")?,
+            paid_on: get_date(row, "paid_on")?,
+            amount_minor: row.try_get("amount_minor")?,
+            unapplied_minor: row.try_get("unapplied_minor")?,
+            currency: row.try_get("currency")?,
+            allocations,
+        });
+    }
+    Ok(payments)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionRow {
+    pub action_on: NaiveDate,
+    pub kind: String,
+    pub outcome: Option<String>,
+    pub collector: Option<String>,
+    pub notes: Option<String>,
+    pub next_action_kind: Option<String>,
+    pub next_action_on: Option<NaiveDate>,
+    pub promise_amount_minor: Option<i64>,
+    pub promise_currency: Option<String>,
+    pub promise_on: Option<NaiveDate>,
+}
+
+/// A customer's collection actions, latest first.
+pub async fn customer_actions(conn: &mut Conn, customer_id: i64, limit: i64) -> Result<Vec<ActionRow>> {
+    let rows = sqlx::query(
+        "SELECT action_on, kind, outcome, collector, notes, next_action_kind, next_action_on, promise_amount_minor, \
+         promise_currency, promise_on FROM collection_action WHERE customer_id = $1 ORDER BY action_on DESC, id DESC LIMIT $2",
+    )
+    .bind(customer_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(ActionRow {
+                action_on: get_date(row, "action_on")?,
+                kind: row.try_get("kind")?,
+                outcome: row.try_get("outcome")?,
+                collector: row.try_get("collector")?,
+                notes: row.try_get("notes")?,
+                next_action_kind: row.try_get("next_action_kind")?,
+                next_action_on: get_optional_date(row, "next_action_on")?,
+                promise_amount_minor: row.try_get("promise_amount_minor")?,
+                promise_currency: row.try_get("promise_currency")?,
+                promise_on: get_optional_date(row, "promise_on")?,
+            })
+        })
+        .collect()
+}
+
+/// An open task with the customer and case it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskRow {
+    pub id: i64,
+    pub customer_ref: String,
+    pub customer_name: String,
+    pub kind: String,
+    pub channel: Option<String>,
+    pub stage: String,
+    pub due_on: NaiveDate,
+    pub assigned_to: Option<String>,
+    pub days_past_due: i64,
+    pub overdue_minor: i64,
+    pub currency: String,
+}
+
+/// Open tasks due on or before `as_of`, for one collector or everyone,
+/// most urgent first: the most days past due, then the largest overdue
+/// amount.
+pub async fn open_tasks(conn: &mut Conn, portfolio_id: i64, assigned_to: Option<&str>, as_of: NaiveDate, limit: i64) -> Result<Vec<TaskRow>> {
+    let rows = sqlx::query(
+        "SELECT t.id, c.external_ref, c.name, t.kind, t.channel, t.stage, t.due_on, t.assigned_to, \
+           k.days_past_due, k.overdue_minor, k.currency \
+         FROM task t JOIN customer c ON c.id = t.customer_id JOIN collection_case k ON k.id = t.case_id \
+         WHERE t.portfolio_id = $1 AND t.status = 'open' AND t.due_on <= $2 AND ($3 IS NULL OR t.assigned_to = $3) \
+         ORDER BY k.days_past_due DESC, k.overdue_minor DESC, t.id LIMIT $4",
+    )
+    .bind(portfolio_id)
+    .bind(date_text(as_of))
+    .bind(assigned_to)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(TaskRow {
+                id: row.try_get("id")?,
+                customer_ref: row.try_get("external_ref")?,
+                customer_name: row.try_get("name")?,
+                kind: row.try_get("kind")?,
+                channel: row.try_get("channel")?,
+                stage: row.try_get("stage")?,
+                due_on: get_date(row, "due_on")?,
+                assigned_to: row.try_get("assigned_to")?,
+                days_past_due: row.try_get("days_past_due")?,
+                overdue_minor: row.try_get("overdue_minor")?,
+                currency: row.try_get("currency")?,
+            })
+        })
+        .collect()
+}
+
+/// Marks an open task of a customer done. Returns false when there is no
+/// such open task.
+pub async fn complete_task(conn: &mut Conn, task_id: i64, customer_id: i64) -> Result<bool> {
+    let result = sqlx::query("UPDATE task SET status = 'done' WHERE id = $1 AND customer_id = $2 AND status = 'open'")
+        .bind(task_id)
+        .bind(customer_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// The open case of a customer, as the latest run left it.
+pub async fn customer_case(conn: &mut Conn, customer_id: i64) -> Result<Option<crate::cases::CaseRecord>> {
+    let cases = crate::cases::load_cases_of_customer(conn, customer_id).await?;
+    Ok(cases.into_iter().next().map(|case| case.record))
+}

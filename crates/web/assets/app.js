@@ -1,0 +1,40 @@
+// Draws the dashboard charts from the JSON embedded in the page. The
+// tables beside the charts hold the same figures for screen readers and
+// for readers who prefer numbers.
+(function () {
+  "use strict";
+
+  function readData(id) {
+    var element = document.getElementById(id);
+    return element ? JSON.parse(element.textContent) : null;
+  }
+
+  var aging = readData("aging-data");
+  var agingCanvas = document.getElementById("aging-chart");
+  if (aging && agingCanvas && window.Chart) {
+    new window.Chart(agingCanvas, {
+      type: "bar",
+      data: {
+        labels: aging.labels,
+        datasets: [{ label: aging.title, data: aging.amounts.map(Number), backgroundColor: "#1f5fae" }]
+      },
+      options: { maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } } }
+    });
+  }
+
+  var trend = readData("trend-data");
+  var trendCanvas = document.getElementById("trend-chart");
+  if (trend && trendCanvas && window.Chart) {
+    new window.Chart(trendCanvas, {
+      type: "line",
+      data: {
+        labels: trend.dates,
+        datasets: [
+          { label: trend.label_open, data: trend.cases_open, borderColor: "#1f5fae" },
+          { label: trend.label_problem, data: trend.problem_cases, borderColor: "#a4262c" }
+        ]
+      },
+      options: { maintainAspectRatio: false, animation: false }
+    });
+  }
+})();

@@ -1,0 +1,215 @@
+# Aplicación web de Recobro, mensajes en español. Cada mensaje tiene su
+# equivalente en inglés en ../en/main.ftl; una prueba falla si falta uno.
+
+## Navegación y estructura
+nav-skip = Ir al contenido
+nav-label = Navegación principal
+nav-dashboard = Tablero
+nav-customers = Clientes
+nav-worklist = Agenda de gestiones
+nav-problem-cases = Cartera problema
+nav-legal-candidates = Cobranza judicial
+nav-portfolios = Carteras
+nav-language = Idioma
+nav-language-apply = Cambiar
+nav-logout = Cerrar sesión
+as-of = Al { $date }
+filter-all = Todos
+filter-apply = Aplicar
+pager-label = Páginas
+pager-first = Primera página
+pager-next = Página siguiente
+
+## Inicio de sesión
+login-title = Iniciar sesión
+login-username = Usuario
+login-password = Contraseña
+login-submit = Entrar
+login-failed = El usuario o la contraseña no son correctos.
+login-too-many = Demasiados intentos fallidos. Espere 15 minutos y vuelva a intentarlo.
+
+## Errores
+error-title = Algo salió mal
+error-home = Volver a la página de inicio
+error-unauthenticated = Inicie sesión para continuar.
+error-forbidden = No tiene permiso para ver o cambiar esto.
+error-not-found = No se encontró la página o el registro.
+error-csrf = El formulario caducó o no proviene de este sitio. Recargue la página y envíelo de nuevo.
+error-bad-request = La solicitud no es válida.
+error-too-many-attempts = Demasiados intentos fallidos. Espere 15 minutos y vuelva a intentarlo.
+error-internal = Ocurrió un error interno. Los detalles están en el registro del servidor.
+
+## Carteras
+portfolios-title = Carteras
+portfolios-empty = Todavía no hay carteras. Cree una desde la línea de comandos: recobro portfolio add.
+portfolios-code = Código
+portfolios-name = Nombre
+portfolios-currency = Moneda
+
+## Tablero
+dashboard-figures = Cifras clave
+dashboard-total = Saldo total
+dashboard-overdue = Saldo vencido
+dashboard-customers = Clientes con saldo
+dashboard-problem-cases = Cartera problema (90+ días)
+dashboard-legal-candidates = Candidatos a cobranza judicial (121+ días)
+dashboard-open-cases = Casos abiertos
+dashboard-aging = Reporte de antigüedad de saldos
+dashboard-aging-chart = Saldo por días de mora
+dashboard-runs = Procesos diarios
+dashboard-no-runs = Aún no hay proceso diario. Ejecute uno con: recobro run --portfolio CÓDIGO --as-of FECHA.
+aging-bucket = Días de mora
+aging-items = Partidas abiertas
+aging-amount = Importe
+aging-unapplied = Pagos no aplicados
+aging-total = Total
+runs-date = Fecha
+runs-tasks = Tareas creadas
+runs-duration = Duración (ms)
+
+## Lista de clientes
+customers-title = Clientes
+customers-search = Nombre o referencia
+customers-bucket = Días de mora
+customers-stage = Etapa
+customers-collector = Gestor de cobranza
+customers-segment = Segmento
+customers-sort = Ordenar por
+customers-empty = Ningún cliente coincide con estos filtros.
+customers-count = { $count } clientes
+
+## Ficha del cliente
+customer-reference = Referencia
+customer-name = Cliente
+customer-status = Relación comercial
+customer-region = Región
+customer-channel = Canal preferido
+customer-email = Correo electrónico
+customer-phone = Teléfono
+customer-tax-id = Identificación fiscal
+customer-log-action = Registrar una gestión de cobranza
+case-title = Caso de cobranza
+case-none = Este cliente no tiene un caso de cobranza abierto.
+case-days-past-due = Días de mora
+case-overdue = Saldo vencido
+case-balance = Saldo
+case-next-action = Próxima gestión
+documents-open = Documentos abiertos
+documents-none-open = No hay documentos abiertos.
+documents-settled = Documentos pagados
+documents-none-settled = No hay documentos pagados.
+document-number = Número
+document-kind = Tipo
+document-issued = Emisión
+document-due = Vencimiento
+document-amount = Importe
+document-open = Saldo pendiente
+document-dispute = Disputa
+document-disputed = En disputa
+document-settled-on = Pagado el
+payments-title = Pagos y aplicaciones de pago
+payments-none = No hay pagos registrados.
+payment-reference = Referencia
+payment-date = Fecha
+payment-allocations = Aplicado a
+actions-title = Gestiones de cobranza
+actions-none = Todavía no hay gestiones de cobranza registradas.
+
+## Registrar una gestión
+action-title = Registrar una gestión de cobranza
+action-errors = La gestión no se guardó. Corrija lo siguiente:
+action-date = Fecha
+action-kind = Gestión
+action-outcome = Resultado
+action-outcome-none = (sin resultado)
+action-promise = Promesa de pago
+action-promise-hint = Indique el importe y la fecha cuando el cliente promete un pago.
+action-promise-amount = Importe
+action-promise-date = Fecha prometida
+action-dispute = Disputa
+action-dispute-hint = Seleccione los documentos en disputa e indique el motivo del cliente. Los documentos en disputa no reciben recordatorios ni escalamiento hasta que se resuelva la disputa.
+action-dispute-reason = Motivo
+action-notes = Notas
+action-next-date = Próxima gestión el
+action-save = Guardar gestión
+action-cancel = Cancelar
+action-error-required = { $field } es obligatorio.
+action-error-date = { $field }: «{ $value }» no es una fecha válida.
+action-error-choice = { $field }: «{ $value }» no es una de las opciones.
+action-error-amount = El importe prometido «{ $value }» no es un importe válido mayor que cero.
+action-error-promise-incomplete = Una promesa de pago necesita un importe y una fecha.
+action-error-promise-past = La fecha prometida no puede ser anterior a la fecha de la gestión.
+action-error-dispute-incomplete = Una disputa necesita el resultado «Disputa», al menos un documento y un motivo.
+action-error-next-past = La fecha de la próxima gestión no puede ser anterior a la fecha de la gestión.
+
+## Agenda de gestiones
+worklist-title = Agenda de gestiones
+worklist-everyone = Todos los gestores
+worklist-empty = No hay nada pendiente. El proceso diario crea las tareas de cada caso.
+worklist-priority = Prioridad
+worklist-task = Tarea
+worklist-due = Vence
+worklist-actions = Acciones
+worklist-log = Registrar gestión
+
+## Cartera problema y candidatos a cobranza judicial
+problem-cases-title = Cartera problema
+problem-cases-intro = Clientes con 90 o más días de mora en su documento impago más antiguo que no esté en disputa, con su última y su próxima gestión.
+legal-candidates-title = Candidatos a cobranza judicial
+legal-candidates-intro = Clientes con más de 120 días de mora: prepare la carta prejudicial y proponga el traspaso a un estudio jurídico.
+cases-empty = No hay casos en esta lista.
+cases-last-action = Última gestión
+cases-no-action = Sin gestiones
+
+## Etiquetas de códigos
+bucket-current = Vigente
+bucket-1-30 = 1-30 días
+bucket-31-60 = 31-60 días
+bucket-61-90 = 61-90 días
+bucket-91-120 = 91-120 días
+bucket-121-plus = Más de 120 días
+stage-reminder = Recordatorio
+stage-second-reminder = Segundo recordatorio
+stage-formal-notice = Aviso formal
+stage-problem-case = Cartera problema
+stage-judicial-candidate = Candidato a cobranza judicial
+task-reminder = Recordatorio
+task-call-task = Llamada
+task-formal-notice = Aviso formal
+task-demand-letter-draft = Borrador de carta prejudicial
+task-legal-transfer-proposal = Propuesta de traspaso a cobranza judicial
+task-follow-up = Seguimiento
+action-call = Llamada
+action-email = Correo electrónico
+action-letter = Carta
+action-sms = SMS
+action-visit = Visita
+action-note = Nota
+action-legal-update = Novedad judicial
+outcome-contact = Contacto
+outcome-no-contact = Sin contacto
+outcome-promise-to-pay = Promesa de pago
+outcome-refused = Se niega a pagar
+outcome-dispute = Disputa
+outcome-wrong-number = Número equivocado
+outcome-paid = Dice que pagó
+channel-email = Correo electrónico
+channel-letter = Carta
+channel-sms = SMS
+channel-phone = Teléfono
+kind-invoice = Factura
+kind-debit-note = Nota de débito
+kind-credit-note = Nota de crédito
+status-active = Activo
+status-watch = En observación
+status-credit-hold = Bloqueo de crédito
+status-do-not-continue = No continuar relación comercial
+role-admin = Administrador
+role-manager = Jefe de cobranza
+role-collector = Gestor de cobranza
+role-legal = Abogado
+role-viewer = Consulta
+sort-days-past-due = Días de mora
+sort-balance = Saldo
+sort-name = Nombre
+sort-reference = Referencia

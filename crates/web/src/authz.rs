@@ -1,0 +1,134 @@
+//! Authorization: what each role may do, in one place. Every page handler
+//! and API endpoint asks [`require`] before it acts, and
+//! [`require_customer`] before it shows or changes a customer.
+
+use crate::error::WebError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Admin,
+    Manager,
+    Collector,
+    Legal,
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Manager, Role::Collector, Role::Legal, Role::Viewer];
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.code() == code)
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Manager => "manager",
+            Role::Collector => "collector",
+            Role::Legal => "legal",
+            Role::Viewer => "viewer",
+        }
+    }
+}
+
+/// Things a user may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Dashboards, aging, the customer list and customer pages.
+    ViewPortfolio,
+    /// Customers and worklists of every collector, not only one's own.
+    ViewAllCollectors,
+    /// Record a collection action: a call, a promise to pay, a dispute.
+    LogAction,
+    /// Problem cases and judicial transfer candidates.
+    ViewCases,
+    ImportData,
+    ManageUsers,
+}
+
+/// The permission table. A collector sees and changes only the customers
+/// assigned to them; legal staff and viewers read everything and change
+/// nothing here.
+pub fn allows(role: Role, permission: Permission) -> bool {
+    use Permission::*;
+    match role {
+        Role::Admin => true,
+        Role::Manager => !matches!(permission, ManageUsers),
+        Role::Collector => matches!(permission, ViewPortfolio | LogAction | ViewCases),
+        Role::Legal => matches!(permission, ViewPortfolio | ViewAllCollectors | ViewCases),
+        Role::Viewer => matches!(permission, ViewPortfolio | ViewAllCollectors),
+    }
+}
+
+/// The signed-in user as authorization sees them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub username: String,
+    pub role: Role,
+}
+
+pub fn require(actor: &Actor, permission: Permission) -> Result<(), WebError> {
+    if allows(actor.role, permission) {
+        Ok(())
+    } else {
+        tracing::warn!(user = %actor.username, role = actor.role.code(), ?permission, "permission denied");
+        Err(WebError::Forbidden)
+    }
+}
+
+/// The collector whose customers `actor` is limited to, or none when the
+/// actor sees every customer.
+pub fn collector_scope(actor: &Actor) -> Option<&str> {
+    (!allows(actor.role, Permission::ViewAllCollectors)).then_some(actor.username.as_str())
+}
+
+/// Checks that `actor` may see a customer assigned to `collector`.
+pub fn require_customer(actor: &Actor, collector: Option<&str>) -> Result<(), WebError> {
+    match collector_scope(actor) {
+        Some(own) if collector != Some(own) => {
+            tracing::warn!(user = %actor.username, "collector denied a customer assigned to someone else");
+            Err(WebError::Forbidden)
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role) -> Actor {
+        Actor { user_id: 1, username: "ana".into(), role }
+    }
+
+    #[test]
+    fn permission_table() {
+        use Permission::*;
+        let table = [
+            (Role::Admin, ManageUsers, true),
+            (Role::Manager, ManageUsers, false),
+            (Role::Manager, ImportData, true),
+            (Role::Collector, LogAction, true),
+            (Role::Collector, ViewAllCollectors, false),
+            (Role::Collector, ImportData, false),
+            (Role::Legal, ViewCases, true),
+            (Role::Legal, LogAction, false),
+            (Role::Viewer, ViewPortfolio, true),
+            (Role::Viewer, LogAction, false),
+            (Role::Viewer, ViewCases, false),
+        ];
+        for (role, permission, expected) in table {
+            assert_eq!(allows(role, permission), expected, "{role:?} {permission:?}");
+        }
+    }
+
+    #[test]
+    fn collector_sees_only_own_customers() {
+        let collector = actor(Role::Collector);
+        assert!(require_customer(&collector, Some("ana")).is_ok());
+        assert!(require_customer(&collector, Some("luis")).is_err());
+        assert!(require_customer(&collector, None).is_err());
+        assert!(require_customer(&actor(Role::Manager), Some("luis")).is_ok());
+    }
+}

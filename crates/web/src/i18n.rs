@@ -1,0 +1,256 @@
+//! Spanish and English: message lookup with Fluent, language negotiation,
+//! and the locale's formats for amounts and dates (Fluent formats neither).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{Loader, static_loader};
+use recobro_core::Currency;
+use recobro_core::money::format_minor_grouped;
+use unic_langid::{LanguageIdentifier, langid};
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "es",
+        // Bidi isolation marks around arguments would end up in CSV, email
+        // and PDF text; Spanish and English never need them.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Language {
+    Es,
+    En,
+}
+
+static SPANISH: LanguageIdentifier = langid!("es");
+static ENGLISH: LanguageIdentifier = langid!("en");
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Es => "es",
+            Language::En => "en",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "es" => Some(Language::Es),
+            "en" => Some(Language::En),
+            _ => None,
+        }
+    }
+
+    fn identifier(self) -> &'static LanguageIdentifier {
+        match self {
+            Language::Es => &SPANISH,
+            Language::En => &ENGLISH,
+        }
+    }
+
+    /// Picks the language: the user's setting, else the first of Spanish or
+    /// English in the browser's `Accept-Language` by quality, else Spanish.
+    pub fn negotiate(user_setting: Option<&str>, cookie: Option<&str>, accept_language: Option<&str>) -> Self {
+        if let Some(language) = user_setting.or(cookie).and_then(Language::parse) {
+            return language;
+        }
+        let Some(header) = accept_language else { return Language::Es };
+
+        let mut candidates: Vec<(f32, Language)> = header
+            .split(',')
+            .filter_map(|entry| {
+                let mut parts = entry.split(';');
+                let tag = parts.next()?.trim();
+                let primary = tag.split('-').next()?;
+                let language = Language::parse(primary)?;
+                // The quality value only orders the entries; it is not money.
+                let quality = parts
+                    .find_map(|part| part.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                    .unwrap_or(1.0);
+                Some((quality, language))
+            })
+            .collect();
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
+        candidates.first().map_or(Language::Es, |(_, language)| *language)
+    }
+}
+
+/// Messages and formats of one language, passed to every template.
+#[derive(Debug, Clone, Copy)]
+pub struct Translator {
+    pub language: Language,
+}
+
+impl Translator {
+    pub fn new(language: Language) -> Self {
+        Self { language }
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.language.code()
+    }
+
+    /// Looks up a message; a missing key shows as the key itself.
+    pub fn t(&self, key: &str) -> String {
+        LOCALES.try_lookup(self.language.identifier(), key).unwrap_or_else(|| key.to_string())
+    }
+
+    /// Looks up a message with named arguments.
+    pub fn t_args(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        let arguments: HashMap<Cow<'static, str>, FluentValue> =
+            args.iter().map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(value.clone()))).collect();
+        LOCALES.try_lookup_with_args(self.language.identifier(), key, &arguments).unwrap_or_else(|| key.to_string())
+    }
+
+    /// An amount in the locale's format without the currency: `1.234,56`
+    /// in Spanish, `1,234.56` in English.
+    pub fn money(&self, minor: &i64, currency: &str) -> String {
+        let currency = Currency::parse(currency).unwrap_or_else(|_| Currency::parse("XXX").expect("XXX is a valid code"));
+        match self.language {
+            Language::Es => format_minor_grouped(*minor, currency, ',', '.'),
+            Language::En => format_minor_grouped(*minor, currency, '.', ','),
+        }
+    }
+
+    /// A date in the locale's format: `31/01/2024` in Spanish, `31 Jan 2024`
+    /// in English (day first, so neither reading order is ambiguous).
+    pub fn date(&self, date: &NaiveDate) -> String {
+        match self.language {
+            Language::Es => date.format("%d/%m/%Y").to_string(),
+            Language::En => date.format("%-d %b %Y").to_string(),
+        }
+    }
+
+    /// A plain decimal string such as `1234.50` in the locale's format.
+    pub fn decimal(&self, text: &str) -> String {
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (integer_part, fraction_part) = digits.split_once('.').unwrap_or((digits, ""));
+        let (decimal_separator, group_separator) = match self.language {
+            Language::Es => (',', '.'),
+            Language::En => ('.', ','),
+        };
+        let mut grouped = String::new();
+        for (index, digit) in integer_part.chars().enumerate() {
+            if index > 0 && (integer_part.len() - index) % 3 == 0 {
+                grouped.push(group_separator);
+            }
+            grouped.push(digit);
+        }
+        if !fraction_part.is_empty() {
+            grouped.push(decimal_separator);
+            grouped.push_str(fraction_part);
+        }
+        if negative {
+            grouped.insert(0, '-');
+        }
+        grouped
+    }
+
+    /// "As of DATE" in the user's language.
+    pub fn as_of(&self, date: &NaiveDate) -> String {
+        self.t_args("as-of", &[("date", self.date(date))])
+    }
+
+    pub fn optional_date(&self, date: &Option<NaiveDate>) -> String {
+        date.as_ref().map(|date| self.date(date)).unwrap_or_default()
+    }
+
+    /// The label of a code such as a stage, task kind or role: the message
+    /// `prefix-code`, or the code itself when there is none.
+    pub fn label(&self, prefix: &str, code: &str) -> String {
+        let key = format!("{prefix}-{}", code.replace('_', "-").replace('+', "-plus"));
+        LOCALES.try_lookup(self.language.identifier(), &key).unwrap_or_else(|| code.to_string())
+    }
+
+    pub fn optional_label(&self, prefix: &str, code: &Option<String>) -> String {
+        code.as_deref().map(|code| self.label(prefix, code)).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiation_order() {
+        assert_eq!(Language::negotiate(Some("en"), Some("es"), Some("es")), Language::En);
+        assert_eq!(Language::negotiate(None, Some("en"), Some("es")), Language::En);
+        assert_eq!(Language::negotiate(None, None, Some("fr-FR, en-GB;q=0.8, es;q=0.5")), Language::En);
+        assert_eq!(Language::negotiate(None, None, Some("es-MX,es;q=0.9,en;q=0.8")), Language::Es);
+        assert_eq!(Language::negotiate(None, None, Some("de")), Language::Es);
+        assert_eq!(Language::negotiate(None, None, None), Language::Es);
+    }
+
+    #[test]
+    fn locale_formats() {
+        let spanish = Translator::new(Language::Es);
+        let english = Translator::new(Language::En);
+        let date = NaiveDate::from_ymd_opt(2024, 1, 31).unwrap();
+        assert_eq!(spanish.money(&123_456, "EUR"), "1.234,56");
+        assert_eq!(english.money(&123_456, "USD"), "1,234.56");
+        assert_eq!(spanish.date(&date), "31/01/2024");
+        assert_eq!(english.date(&date), "31 Jan 2024");
+        assert_eq!(spanish.decimal("-1234567.50"), "-1.234.567,50");
+        assert_eq!(english.decimal("1234"), "1,234");
+    }
+
+    #[test]
+    fn messages_have_no_isolation_marks() {
+        let english = Translator::new(Language::En);
+        let text = english.t_args("customers-count", &[("count", "3".into())]);
+        assert!(!text.contains('\u{2068}'), "{text:?}");
+        assert!(text.contains('3'), "{text:?}");
+    }
+
+    /// Message ids defined in a Fluent file: lines that start an entry.
+    fn message_ids(text: &str) -> std::collections::BTreeSet<String> {
+        text.lines()
+            .filter(|line| line.starts_with(|c: char| c.is_ascii_lowercase()))
+            .filter_map(|line| line.split_once('=').map(|(id, _)| id.trim().to_string()))
+            .collect()
+    }
+
+    /// Keys the templates and handlers look up with `t(...)` or `t_args(...)`.
+    fn used_keys() -> std::collections::BTreeSet<String> {
+        let folders = [concat!(env!("CARGO_MANIFEST_DIR"), "/templates"), concat!(env!("CARGO_MANIFEST_DIR"), "/src/pages")];
+        let mut keys = std::collections::BTreeSet::new();
+        for folder in folders {
+            for entry in std::fs::read_dir(folder).unwrap() {
+                let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+                for pattern in ["t(\"", "t_args(\""] {
+                    for piece in text.split(pattern).skip(1) {
+                        if let Some(key) = piece.split('"').next().filter(|key| !key.contains('{')) {
+                            keys.insert(key.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        keys
+    }
+
+    #[test]
+    fn every_used_key_is_defined() {
+        let english = message_ids(include_str!("../locales/en/main.ftl"));
+        let missing: Vec<String> = used_keys().into_iter().filter(|key| !english.contains(key)).collect();
+        assert!(missing.is_empty(), "keys used but not defined: {missing:?}");
+    }
+
+    #[test]
+    fn every_message_in_both_languages() {
+        let spanish = message_ids(include_str!("../locales/es/main.ftl"));
+        let english = message_ids(include_str!("../locales/en/main.ftl"));
+        let only_spanish: Vec<&String> = spanish.difference(&english).collect();
+        let only_english: Vec<&String> = english.difference(&spanish).collect();
+        assert!(only_spanish.is_empty(), "messages missing in English: {only_spanish:?}");
+        assert!(only_english.is_empty(), "messages missing in Spanish: {only_english:?}");
+    }
+}
