@@ -225,7 +225,7 @@ mod tests {
         for folder in folders {
             for entry in std::fs::read_dir(folder).unwrap() {
                 let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-                for pattern in ["t(\"", "t_args(\""] {
+                for pattern in [".t(\"", ".t_args(\""] {
                     for piece in text.split(pattern).skip(1) {
                         if let Some(key) = piece.split('"').next().filter(|key| !key.contains('{')) {
                             keys.insert(key.to_string());
