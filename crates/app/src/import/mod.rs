@@ -51,7 +51,7 @@ pub async fn import_file(store: &Store, portfolio_code: &str, path: &Path, profi
     let file_sha256 = file_digest(path)?;
     let profile_name = profile.name.clone();
     let unallocated = profile.unallocated_payments;
-    let (records, rows) = read_records(path, &file_name, profile, portfolio.currency)?;
+    let (records, rows, columns) = read_records(path, &file_name, profile, portfolio.currency)?;
 
     let stored = StoredLedger {
         customers: ledger::load_customers(&mut conn, portfolio.id).await?,
@@ -61,7 +61,7 @@ pub async fn import_file(store: &Store, portfolio_code: &str, path: &Path, profi
         snapshots: ledger::load_snapshot_accounts(&mut conn, portfolio.id).await?,
     };
     drop(conn);
-    let mut plan = plan::plan_import(&file_name, &records, stored, unallocated).map_err(|errors| ImportError::Rejected { errors: errors.errors, more: errors.more })?;
+    let mut plan = plan::plan_import(&file_name, &columns, &records, stored, unallocated).map_err(|errors| ImportError::Rejected { errors: errors.errors, more: errors.more })?;
 
     let batch = ImportBatch { file_name: &file_name, file_sha256: &file_sha256, mapping: &profile_name };
     let changed = write_plan(store, portfolio.id, &batch, &records, &mut plan, rows).await?;
@@ -77,8 +77,9 @@ fn file_digest(path: &Path) -> Result<String, ImportError> {
     Ok(hex::encode(hasher.finalize()))
 }
 
-/// Reads and parses every row. Returns the records and the number of rows.
-fn read_records(path: &Path, file_name: &str, profile: Profile, portfolio_currency: recobro_core::Currency) -> Result<(FileRecords, u64), ImportError> {
+/// Reads and parses every row. Returns the records, the number of rows and
+/// where each field was read from.
+fn read_records(path: &Path, file_name: &str, profile: Profile, portfolio_currency: recobro_core::Currency) -> Result<(FileRecords, u64, parse::ColumnMap), ImportError> {
     let source_error = |source| ImportError::Source { file: file_name.to_string(), source };
     let (mut source, headers) = Source::open(path, profile.delimiter, profile.sheet.as_deref()).map_err(source_error)?;
     let parser = RowParser::bind(file_name, profile, &headers).map_err(|errors| ImportError::Rejected { errors: errors.errors, more: errors.more })?;
@@ -105,7 +106,7 @@ fn read_records(path: &Path, file_name: &str, profile: Profile, portfolio_curren
     progress.finish_and_clear();
 
     errors.into_result()?;
-    Ok((records, rows))
+    Ok((records, rows, parser.columns()))
 }
 
 /// A progress bar over the bytes of the file, drawn only on a terminal and

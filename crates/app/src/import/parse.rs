@@ -43,6 +43,18 @@ pub struct RecordFields<'a> {
     pub line: u64,
 }
 
+/// Where each mapped field of each record kind is read from: its 1-based
+/// column number and header. Checks that compare records use it to point
+/// at the cell.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnMap(HashMap<(RecordKind, &'static str), (usize, String)>);
+
+impl ColumnMap {
+    pub fn get(&self, kind: RecordKind, field: &str) -> Option<(usize, String)> {
+        self.0.iter().find(|((map_kind, name), _)| *map_kind == kind && *name == field).map(|(_, column)| column.clone())
+    }
+}
+
 /// Binds a profile to the header of a file and reads rows with it.
 pub struct RowParser {
     pub file: String,
@@ -133,6 +145,18 @@ impl RowParser {
         }
 
         if errors.is_empty() { Ok(Self { file: file.to_string(), profile, sections }) } else { Err(errors) }
+    }
+
+    pub fn columns(&self) -> ColumnMap {
+        let mut map = HashMap::new();
+        for section in &self.sections {
+            for field in &section.fields {
+                if let (Some((index, header)), None) = (&field.column, &field.constant) {
+                    map.insert((section.kind, field.name), (index + 1, header.clone()));
+                }
+            }
+        }
+        ColumnMap(map)
     }
 
     /// The records a row produces, one per section whose condition holds.

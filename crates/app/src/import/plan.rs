@@ -11,7 +11,8 @@ use recobro_core::allocation::{OpenDocument, allocate_oldest_first};
 use recobro_store::ledger::{AllocationSource, CustomerData, StoredAllocation, StoredDocument, StoredPayment, SnapshotAccountData};
 
 use super::error::{ErrorList, RowError};
-use super::mapping::UnallocatedPayments;
+use super::mapping::{RecordKind, UnallocatedPayments};
+use super::parse::ColumnMap;
 use super::records::{AllocationIn, AllocationSourceIn, CustomerIn, DocumentKey, FileRecords};
 
 /// The stored ledger of a portfolio, as far as an import needs it.
@@ -93,8 +94,24 @@ impl WritePlan {
     }
 }
 
+/// The cell a check is about: the record's line, kind and field, and the
+/// value as the check saw it.
+struct At {
+    line: u64,
+    kind: RecordKind,
+    field: &'static str,
+    value: String,
+}
+
+impl At {
+    fn new(line: u64, kind: RecordKind, field: &'static str, value: impl Into<String>) -> Self {
+        Self { line, kind, field, value: value.into() }
+    }
+}
+
 struct Planner<'a> {
     file: &'a str,
+    columns: &'a ColumnMap,
     errors: ErrorList,
     plan: WritePlan,
     customer_refs: HashMap<String, ()>,
@@ -105,9 +122,10 @@ struct Planner<'a> {
 
 /// Checks `records` against `ledger` and returns what to write, or every
 /// problem found.
-pub fn plan_import(file: &str, records: &FileRecords, ledger: StoredLedger, unallocated: UnallocatedPayments) -> Result<WritePlan, ErrorList> {
+pub fn plan_import(file: &str, columns: &ColumnMap, records: &FileRecords, ledger: StoredLedger, unallocated: UnallocatedPayments) -> Result<WritePlan, ErrorList> {
     let mut planner = Planner {
         file,
+        columns,
         errors: ErrorList::default(),
         plan: WritePlan::default(),
         customer_refs: HashMap::new(),
@@ -133,8 +151,16 @@ pub fn plan_import(file: &str, records: &FileRecords, ledger: StoredLedger, unal
 }
 
 impl Planner<'_> {
-    fn error(&mut self, line: u64, problem: String, hint: &str) {
-        self.errors.push(RowError { file: self.file.to_string(), line, column: None, value: None, problem, hint: hint.to_string() });
+    /// Records an error about one cell, with its column and value.
+    fn error_at(&mut self, at: &At, problem: String, hint: &str) {
+        self.errors.push(RowError {
+            file: self.file.to_string(),
+            line: at.line,
+            column: self.columns.get(at.kind, at.field),
+            value: Some(at.value.clone()),
+            problem,
+            hint: hint.to_string(),
+        });
     }
 
     fn count(&mut self, kind: &'static str) -> &mut Counts {
@@ -233,7 +259,8 @@ impl Planner<'_> {
                         differences.join(", "),
                         first.line
                     );
-                    self.error(customer.line, problem, "keep one row per customer, make the rows agree, or map latest_by to a date column so the latest row wins");
+                    let at = At::new(customer.line, RecordKind::Customer, "ref", customer.external_ref.clone());
+                    self.error_at(&at, problem, "keep one row per customer, make the rows agree, or map latest_by to a date column so the latest row wins");
                 }
             }
         }
@@ -258,12 +285,12 @@ impl Planner<'_> {
         }
     }
 
-    fn require_customer(&mut self, line: u64, customer_ref: &str) -> bool {
+    fn require_customer(&mut self, line: u64, kind: RecordKind, customer_ref: &str) -> bool {
         if self.customer_refs.contains_key(customer_ref) {
             return true;
         }
-        self.error(
-            line,
+        self.error_at(
+            &At::new(line, kind, "customer", customer_ref),
             format!("unknown customer {customer_ref:?}"),
             "import the customer first (--kind customers) or add it to the same file",
         );
@@ -273,40 +300,42 @@ impl Planner<'_> {
     fn plan_documents(&mut self, records: &FileRecords) {
         let mut first_line: HashMap<DocumentKey, u64> = HashMap::new();
         for document in &records.documents {
-            if !self.require_customer(document.line, &document.customer_ref) {
+            if !self.require_customer(document.line, RecordKind::Document, &document.customer_ref) {
                 continue;
             }
             let key = (document.kind.clone(), document.number.clone());
             if let Some(&index) = self.document_index.get(&key) {
                 let state = &self.plan.documents[index];
-                let same = state.customer_ref == document.customer_ref
-                    && state.issue_date == document.issue_date
-                    && state.due_date == document.due_date
-                    && state.amount_minor == document.amount_minor
-                    && state.currency == document.currency;
                 let stored = state.stored_id.is_some();
-                match (same, stored) {
+                let other = if stored { "stored".to_string() } else { format!("line {}", first_line[&key]) };
+                let amount = |minor: i64, currency: Currency| format!("{} {currency}", recobro_core::money::format_minor(minor, currency));
+                // Each field whose value in this row differs, with the value it conflicts with.
+                let differences: Vec<String> = [
+                    ("customer", document.customer_ref.clone(), state.customer_ref.clone()),
+                    ("issue_date", document.issue_date.to_string(), state.issue_date.to_string()),
+                    ("due_date", document.due_date.to_string(), state.due_date.to_string()),
+                    ("amount", amount(document.amount_minor, document.currency), amount(state.amount_minor, state.currency)),
+                ]
+                .into_iter()
+                .filter(|(_, value, other_value)| value != other_value)
+                .map(|(field, value, other_value)| format!("{field} {value} ({other}: {other_value})"))
+                .collect();
+                match (differences.is_empty(), stored) {
                     (true, true) => self.count("documents").unchanged += 1,
                     (true, false) => {}
-                    (false, true) => self.error(
-                        document.line,
-                        format!(
-                            "{} {} is already stored with different data (customer {}, issued {}, due {}, amount {} {})",
-                            document.kind,
-                            document.number,
-                            state.customer_ref,
-                            state.issue_date,
-                            state.due_date,
-                            recobro_core::money::format_minor(state.amount_minor, state.currency),
-                            state.currency
-                        ),
+                    (false, true) => self.error_at(
+                        &At::new(document.line, RecordKind::Document, "number", document.number.clone()),
+                        format!("{} {} is already stored with different data: {}", document.kind, document.number, differences.join(", ")),
                         "an import never changes a stored document: record a credit note or debit note instead",
                     ),
-                    (false, false) => self.error(
-                        document.line,
+                    (false, false) => self.error_at(
+                        &At::new(document.line, RecordKind::Document, "number", document.number.clone()),
                         format!(
-                            "{} {} appears again with different data than on line {}",
-                            document.kind, document.number, first_line[&key]
+                            "{} {} appears again with different data than on line {}: {}",
+                            document.kind,
+                            document.number,
+                            first_line[&key],
+                            differences.join(", ")
                         ),
                         "each document number must appear once per kind",
                     ),
@@ -339,7 +368,7 @@ impl Planner<'_> {
         let mut created = Vec::new();
         let mut first_line: HashMap<String, u64> = HashMap::new();
         for (record_index, payment) in records.payments.iter().enumerate() {
-            if !self.require_customer(payment.line, &payment.customer_ref) {
+            if !self.require_customer(payment.line, RecordKind::Payment, &payment.customer_ref) {
                 continue;
             }
             if let Some(&index) = self.payment_index.get(&payment.external_ref) {
@@ -351,8 +380,8 @@ impl Planner<'_> {
                 match (same, state.stored_id.is_some()) {
                     (true, true) => self.count("payments").unchanged += 1,
                     (true, false) => {}
-                    (false, true) => self.error(
-                        payment.line,
+                    (false, true) => self.error_at(
+                        &At::new(payment.line, RecordKind::Payment, "ref", payment.external_ref.clone()),
                         format!(
                             "payment {} is already stored with different data (customer {}, paid on {}, amount {} {})",
                             payment.external_ref,
@@ -363,8 +392,8 @@ impl Planner<'_> {
                         ),
                         "an import never changes a stored payment: give a corrected payment its own reference",
                     ),
-                    (false, false) => self.error(
-                        payment.line,
+                    (false, false) => self.error_at(
+                        &At::new(payment.line, RecordKind::Payment, "ref", payment.external_ref.clone()),
                         format!(
                             "payment {} appears again with different data than on line {}",
                             payment.external_ref, first_line[&payment.external_ref]
@@ -394,11 +423,12 @@ impl Planner<'_> {
         created
     }
 
-    fn find_document(&mut self, line: u64, key: &DocumentKey) -> Option<usize> {
+    /// Finds the document of `key`; `at` is the cell that names it.
+    fn find_document(&mut self, at: &At, key: &DocumentKey) -> Option<usize> {
         let found = self.document_index.get(key).copied();
         if found.is_none() {
-            self.error(
-                line,
+            self.error_at(
+                at,
                 format!("unknown {} {:?}", key.0, key.1),
                 "import the document first (--kind documents) or add it to the same file",
             );
@@ -407,8 +437,9 @@ impl Planner<'_> {
     }
 
     /// Applies `amount_minor` from `source` to `document`, after checking
-    /// both sides. Returns false, with an error recorded, when it does not fit.
-    fn apply(&mut self, line: u64, source: SourceIndex, document: usize, amount_minor: i64) -> bool {
+    /// both sides. Returns false, with an error recorded at `at`, when it
+    /// does not fit.
+    fn apply(&mut self, at: &At, source: SourceIndex, document: usize, amount_minor: i64) -> bool {
         let (source_label, source_customer, source_currency, source_left, allocated_on) = match source {
             SourceIndex::Payment(index) => {
                 let payment = &self.plan.payments[index];
@@ -424,27 +455,27 @@ impl Planner<'_> {
         let format = |minor: i64| recobro_core::money::format_minor(minor, source_currency);
 
         if target.kind == "credit_note" {
-            self.error(line, format!("{target_label} is a credit note and cannot receive an allocation"), "allocate to an invoice or debit note");
+            self.error_at(at, format!("{target_label} is a credit note and cannot receive an allocation"), "allocate to an invoice or debit note");
             return false;
         }
         if target.customer_ref != source_customer {
             let problem = format!("{source_label} of customer {source_customer} cannot be applied to {target_label} of customer {}", target.customer_ref);
-            self.error(line, problem, "check the customer and document columns");
+            self.error_at(at, problem, "check the customer and document columns");
             return false;
         }
         if target.currency != source_currency {
             let problem = format!("{source_label} is in {source_currency} but {target_label} is in {}", target.currency);
-            self.error(line, problem, "allocate only between amounts of the same currency");
+            self.error_at(at, problem, "allocate only between amounts of the same currency");
             return false;
         }
         if amount_minor > source_left {
             let problem = format!("the allocation of {} {source_currency} is larger than what remains unallocated of {source_label} ({})", format(amount_minor), format(source_left));
-            self.error(line, problem, "reduce the allocation or check the payment amount");
+            self.error_at(at, problem, "reduce the allocation or check the payment amount");
             return false;
         }
         if amount_minor > target.open_minor {
             let problem = format!("the allocation of {} {source_currency} is larger than the open balance of {target_label} ({})", format(amount_minor), format(target.open_minor));
-            self.error(line, problem, "reduce the allocation; the rest of the payment stays unapplied");
+            self.error_at(at, problem, "reduce the allocation; the rest of the payment stays unapplied");
             return false;
         }
 
@@ -481,18 +512,23 @@ impl Planner<'_> {
                 AllocationSourceIn::Payment(reference) => match self.payment_index.get(reference) {
                     Some(&index) => SourceIndex::Payment(index),
                     None => {
-                        self.error(allocation.line, format!("unknown payment {reference:?}"), "import the payment first (--kind payments)");
+                        let at = At::new(allocation.line, RecordKind::Allocation, "payment", reference.clone());
+                        self.error_at(&at, format!("unknown payment {reference:?}"), "import the payment first (--kind payments)");
                         continue;
                     }
                 },
                 AllocationSourceIn::CreditNote(number) => {
-                    match self.find_document(allocation.line, &("credit_note".to_string(), number.clone())) {
+                    let at = At::new(allocation.line, RecordKind::Allocation, "credit_note", number.clone());
+                    match self.find_document(&at, &("credit_note".to_string(), number.clone())) {
                         Some(index) => SourceIndex::CreditNote(index),
                         None => continue,
                     }
                 }
             };
-            let Some(document) = self.find_document(allocation.line, &allocation.document) else { continue };
+            let document_at = At::new(allocation.line, RecordKind::Allocation, "document", allocation.document.1.clone());
+            let Some(document) = self.find_document(&document_at, &allocation.document) else { continue };
+            let currency = self.plan.documents[document].currency;
+            let amount_at = At::new(allocation.line, RecordKind::Allocation, "amount", recobro_core::money::format_minor(allocation.amount_minor, currency));
 
             match self.stored_allocations.get(&(source, document)) {
                 Some(&stored) if stored == allocation.amount_minor => self.count("allocations").unchanged += 1,
@@ -504,10 +540,10 @@ impl Planner<'_> {
                         allocation.document.1,
                         recobro_core::money::format_minor(stored, currency)
                     );
-                    self.error(allocation.line, problem, "an import never changes a stored allocation");
+                    self.error_at(&amount_at, problem, "an import never changes a stored allocation");
                 }
                 None => {
-                    if self.apply(allocation.line, source, document, allocation.amount_minor) {
+                    if self.apply(&amount_at, source, document, allocation.amount_minor) {
                         self.stored_allocations.insert((source, document), allocation.amount_minor);
                     }
                 }
@@ -521,10 +557,12 @@ impl Planner<'_> {
         for &(payment_index, record_index) in new_payments {
             let record = &records.payments[record_index];
             let Some(key) = &record.document else { continue };
-            let Some(document) = self.find_document(record.line, key) else { continue };
+            let document_at = At::new(record.line, RecordKind::Payment, "document", key.1.clone());
+            let Some(document) = self.find_document(&document_at, key) else { continue };
             let amount = self.plan.payments[payment_index].unapplied_minor.min(self.plan.documents[document].open_minor);
             if amount > 0 {
-                self.apply(record.line, SourceIndex::Payment(payment_index), document, amount);
+                let at = At::new(record.line, RecordKind::Payment, "amount", recobro_core::money::format_minor(record.amount_minor, record.currency));
+                self.apply(&at, SourceIndex::Payment(payment_index), document, amount);
             }
         }
     }
@@ -560,14 +598,17 @@ impl Planner<'_> {
                 .collect();
             let allocation_plan = allocate_oldest_first(payment.unapplied_minor, &mut open);
             for (document, amount) in allocation_plan.allocations {
-                self.apply(0, SourceIndex::Payment(payment_index), document, amount);
+                // The candidates were filtered to fit, so this cannot fail.
+                let at = At::new(0, RecordKind::Payment, "amount", recobro_core::money::format_minor(payment.amount_minor, payment.currency));
+                self.apply(&at, SourceIndex::Payment(payment_index), document, amount);
             }
         }
     }
 
     fn plan_disputes(&mut self, records: &FileRecords) {
         for dispute in &records.disputes {
-            if self.find_document(dispute.line, &dispute.document).is_some() {
+            let at = At::new(dispute.line, RecordKind::Dispute, "document", dispute.document.1.clone());
+            if self.find_document(&at, &dispute.document).is_some() {
                 self.count("disputes");
             }
         }
@@ -575,7 +616,7 @@ impl Planner<'_> {
 
     fn plan_actions(&mut self, records: &FileRecords) {
         for action in &records.actions {
-            if self.require_customer(action.line, &action.customer_ref) {
+            if self.require_customer(action.line, RecordKind::Action, &action.customer_ref) {
                 self.count("actions");
             }
         }
@@ -587,7 +628,7 @@ impl Planner<'_> {
         let mut first_line: HashMap<(String, NaiveDate), usize> = HashMap::new();
 
         for snapshot in &records.snapshots {
-            if !self.require_customer(snapshot.line, &snapshot.customer_ref) {
+            if !self.require_customer(snapshot.line, RecordKind::Snapshot, &snapshot.customer_ref) {
                 continue;
             }
             let key = (snapshot.account_ref.clone(), snapshot.snapshot_date);
@@ -597,7 +638,8 @@ impl Planner<'_> {
                     != (snapshot.balance_minor, snapshot.days_past_due, snapshot.credit_limit_minor, &snapshot.customer_ref)
                 {
                     let problem = format!("account {} on {} appears again with different data than on line {}", snapshot.account_ref, snapshot.snapshot_date, first.line);
-                    self.error(snapshot.line, problem, "keep one row per account and snapshot date");
+                    let at = At::new(snapshot.line, RecordKind::Snapshot, "account", snapshot.account_ref.clone());
+                    self.error_at(&at, problem, "keep one row per account and snapshot date");
                 }
                 continue;
             }
@@ -612,7 +654,8 @@ impl Planner<'_> {
                         recobro_core::money::format_minor(stored.balance_minor, stored.currency),
                         stored.days_past_due
                     );
-                    self.error(snapshot.line, problem, "a snapshot is never changed: deliver a snapshot of a later date");
+                    let at = At::new(snapshot.line, RecordKind::Snapshot, "account", snapshot.account_ref.clone());
+                    self.error_at(&at, problem, "a snapshot is never changed: deliver a snapshot of a later date");
                 }
                 continue;
             }
