@@ -3,6 +3,7 @@
 
 pub mod import;
 pub mod output;
+pub mod policy;
 pub mod reports;
 pub mod run;
 pub mod standing;

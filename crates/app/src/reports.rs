@@ -19,6 +19,8 @@ pub enum ReportError {
     #[error("portfolio {0:?} not found: see `recobro portfolio list`")]
     UnknownPortfolio(String),
     #[error(transparent)]
+    Policy(#[from] crate::policy::PolicyFileError),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
@@ -263,9 +265,9 @@ pub struct CaseLine {
 /// Lists the cases of `list` as of a date, most overdue first, with each
 /// customer's last collection action and next action.
 pub async fn case_list(store: &Store, portfolio_code: &str, as_of: NaiveDate, list: CaseList) -> Result<Vec<CaseLine>, ReportError> {
-    let policy = Policy::default();
     let mut conn = store.acquire().await?;
     let portfolio = portfolio::find(&mut conn, portfolio_code).await?.ok_or_else(|| ReportError::UnknownPortfolio(portfolio_code.to_string()))?;
+    let policy = crate::policy::policy_in_force(&mut conn, portfolio.id, portfolio.currency, as_of).await?;
     let standings = standing::load(&mut conn, portfolio.id, as_of).await?;
     let last_actions: HashMap<i64, LastAction> =
         store_reports::last_actions(&mut conn, portfolio.id, as_of).await?.into_iter().map(|action| (action.customer_id, action)).collect();
@@ -308,7 +310,7 @@ fn case_lines(
             name: customer.name.clone(),
             segment: customer.segment.clone(),
             collector: customer.collector.clone(),
-            stage: policy.stage_for(days).map(|index| policy.stages[index].code.clone()),
+            stage: policy.stage_for(days, customer.segment.as_deref(), balance_minor).map(|index| policy.stages[index].code.clone()),
             days_past_due: days,
             oldest_due_date: standing.oldest_due_date,
             currency: currency.code().to_string(),

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use recobro_core::policy::{CaseStanding, StageAction};
-use recobro_core::{AgingLine, Currency, Policy, Standing};
+use recobro_core::{AgingLine, Currency, Owner, Policy, Standing};
 use recobro_store::cases::{self, CaseRecord, CaseStatus, StoredCase, TaskData};
 use recobro_store::reports::CustomerInfo;
 use recobro_store::runs::{self, RunAgingLine, RunCounts, RunRecord, RunTotal};
@@ -26,6 +26,8 @@ pub enum RunError {
     UnknownPortfolio(String),
     #[error("a run as of {requested} cannot follow the run as of {latest}: runs move forward in time; run {latest} again or a later date")]
     RunsMoveForward { requested: NaiveDate, latest: NaiveDate },
+    #[error(transparent)]
+    Policy(#[from] crate::policy::PolicyFileError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -44,7 +46,6 @@ pub struct RunOutcome {
 pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) -> Result<RunOutcome, RunError> {
     let started = Instant::now();
     let started_at = chrono::Utc::now().to_rfc3339();
-    let policy = Policy::default();
 
     let mut tx = store.begin().await?;
     let portfolio = portfolio::find(&mut tx, portfolio_code).await?.ok_or_else(|| RunError::UnknownPortfolio(portfolio_code.to_string()))?;
@@ -53,6 +54,7 @@ pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) ->
     {
         return Err(RunError::RunsMoveForward { requested: as_of, latest });
     }
+    let policy = crate::policy::policy_in_force(&mut tx, portfolio.id, portfolio.currency, as_of).await?;
 
     // Step 1: open balances and aging of every document and snapshot account.
     let standings = standing::load(&mut tx, portfolio.id, as_of).await?;
@@ -103,7 +105,8 @@ impl Stager<'_, '_> {
     /// Places one customer's case in the stage its standing calls for.
     async fn place(&mut self, customer: &CustomerInfo, currency: Currency, standing: &Standing, stored: Option<&StoredCase>) -> Result<(), StoreError> {
         let balance_minor = standing.aging.total_minor();
-        let target = self.policy.evaluate(self.as_of, CaseStanding { oldest_due_date: standing.oldest_due_date, balance_minor });
+        let segment = customer.segment.as_deref();
+        let target = self.policy.evaluate(self.as_of, CaseStanding { oldest_due_date: standing.oldest_due_date, balance_minor, segment });
         let open_case = stored.filter(|case| case.record.status == CaseStatus::Open);
 
         let Some(target) = target else {
@@ -115,7 +118,7 @@ impl Stager<'_, '_> {
         self.counts.cases_open += 1;
 
         let current = open_case.and_then(|case| case.record.stage.as_deref()).and_then(|code| self.policy.stage_index(code));
-        let steps = self.policy.transition(current, Some(target));
+        let steps = self.policy.transition(current, Some(target), segment, balance_minor);
         let stage = &self.policy.stages[target];
         let mut record = CaseRecord {
             customer_id: customer.id,
@@ -146,6 +149,7 @@ impl Stager<'_, '_> {
         }
 
         let tasks = self.stage_tasks(customer, &stage.actions);
+        let owner = stage.owner;
         if let Some((kind, _)) = tasks.first() {
             record.next_action_kind = Some(kind.to_string());
             record.next_action_on = Some(self.as_of);
@@ -182,7 +186,10 @@ impl Stager<'_, '_> {
                 kind: kind.to_string(),
                 channel,
                 due_on: self.as_of,
-                assigned_to: customer.collector.clone(),
+                // Only the collector's tasks go to a named person; manager
+                // and legal tasks wait in their team's list.
+                assigned_to: if owner == Owner::Collector { customer.collector.clone() } else { None },
+                owner: owner.code().to_string(),
             };
             if cases::insert_task(self.tx, self.portfolio_id, &task, self.as_of).await? {
                 self.counts.tasks_created += 1;
@@ -191,20 +198,23 @@ impl Stager<'_, '_> {
         Ok(())
     }
 
-    /// The tasks a stage's actions create, with their channel. Marking a
-    /// problem case is a flag of the case, not a task.
+    /// The tasks a stage's actions create: kind and channel. Reminders of
+    /// every channel are one kind. Marking a problem case is a flag of the
+    /// case, not a task.
     fn stage_tasks(&self, customer: &CustomerInfo, actions: &[StageAction]) -> Vec<(&'static str, Option<String>)> {
+        let channel = |name: &str| Some(name.to_string());
         actions
             .iter()
             .filter(|action| **action != StageAction::ProblemCase)
-            .map(|action| {
-                let channel = match action {
-                    StageAction::Reminder => Some(customer.preferred_channel.clone().unwrap_or_else(|| "email".to_string())),
-                    StageAction::FormalNotice | StageAction::DemandLetterDraft => Some("letter".to_string()),
-                    StageAction::CallTask => Some("phone".to_string()),
-                    StageAction::ProblemCase | StageAction::LegalTransferProposal => None,
-                };
-                (action.code(), channel)
+            .map(|action| match action {
+                StageAction::Reminder => ("reminder", Some(customer.preferred_channel.clone().unwrap_or_else(|| "email".to_string()))),
+                StageAction::ReminderEmail => ("reminder", channel("email")),
+                StageAction::ReminderSms => ("reminder", channel("sms")),
+                StageAction::ReminderLetter => ("reminder", channel("letter")),
+                StageAction::FormalNotice | StageAction::DemandLetterDraft => (action.code(), channel("letter")),
+                StageAction::CallTask => (action.code(), channel("phone")),
+                StageAction::VisitTask => (action.code(), channel("visit")),
+                StageAction::CreditHold | StageAction::ProblemCase | StageAction::LegalTransferProposal => (action.code(), None),
             })
             .collect()
     }

@@ -2,6 +2,7 @@
 //! the demo.
 
 mod demo;
+mod policy;
 mod users;
 
 use std::io::Write;
@@ -60,6 +61,22 @@ enum Command {
         #[arg(long)]
         collector: Option<String>,
     },
+    /// Show, change and simulate the collection policy.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Print a collector's open tasks due on or before a date, most urgent first.
+    Worklist {
+        #[arg(long)]
+        portfolio: String,
+        /// The collector's username; omit for every collector's tasks.
+        #[arg(long)]
+        collector: Option<String>,
+        #[arg(long, value_parser = parse_date)]
+        as_of: NaiveDate,
+        /// table or json.
+        #[arg(long, default_value = "table", value_parser = parse_format)]
+        format: OutputFormat,
+    },
     /// Serve the web application and the JSON API.
     Serve {
         /// Address and port to listen on.
@@ -93,6 +110,42 @@ pub(crate) enum UserCommand {
     },
     /// List the users.
     List,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum PolicyCommand {
+    /// Print the policy in force as TOML.
+    Show {
+        #[arg(long)]
+        portfolio: String,
+        /// The date whose policy is printed; default the latest run date, else today.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+    },
+    /// Store a policy file as a new version, effective on a date after the latest run.
+    Set {
+        #[arg(long)]
+        portfolio: String,
+        #[arg(long, value_parser = parse_date)]
+        effective: NaiveDate,
+        file: PathBuf,
+    },
+    /// Compare a policy file with the policy in force on a date, writing nothing.
+    Simulate {
+        #[arg(long)]
+        portfolio: String,
+        #[arg(long, value_parser = parse_date)]
+        as_of: NaiveDate,
+        file: PathBuf,
+        /// table or json.
+        #[arg(long, default_value = "table", value_parser = parse_format)]
+        format: OutputFormat,
+    },
+    /// List the stored versions with their effective dates.
+    History {
+        #[arg(long)]
+        portfolio: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -232,6 +285,8 @@ async fn execute(cli: Cli) -> Result<()> {
         Command::User(command) => users::user_command(&store, command).await,
         Command::Token(TokenCommand::Create { username }) => users::create_token(&store, &username).await,
         Command::Assign { portfolio, customer, collector } => users::assign(&store, &portfolio, &customer, collector.as_deref()).await,
+        Command::Policy(command) => policy::policy_command(&store, command).await,
+        Command::Worklist { portfolio, collector, as_of, format } => policy::worklist(&store, &portfolio, collector.as_deref(), as_of, format).await,
         Command::Serve { addr } => {
             println!("serving {} on http://{addr}/", cli.db);
             recobro_web::serve(store.clone(), addr).await

@@ -12,4 +12,4 @@ pub mod policy;
 pub use aging::{AgingBuckets, AgingLine, OpenItem, Standing};
 pub use dates::{days_past_due, parse_iso_date};
 pub use money::{Currency, CurrencyError, Money};
-pub use policy::{Policy, StageAction, StageRule};
+pub use policy::{Owner, Policy, StageAction, StageRule};

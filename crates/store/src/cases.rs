@@ -170,6 +170,8 @@ pub struct TaskData {
     pub channel: Option<String>,
     pub due_on: NaiveDate,
     pub assigned_to: Option<String>,
+    /// collector, manager or legal.
+    pub owner: String,
 }
 
 /// Creates a task once per case, stage entry and kind. Returns false when it
@@ -177,7 +179,7 @@ pub struct TaskData {
 pub async fn insert_task(conn: &mut Conn, portfolio_id: i64, task: &TaskData, as_of: NaiveDate) -> Result<bool> {
     let result = sqlx::query(
         "INSERT INTO task (portfolio_id, case_id, customer_id, stage, stage_entered_on, kind, channel, due_on, \
-         assigned_to, status, created_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10) \
+         assigned_to, status, created_on, owner) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11) \
          ON CONFLICT (case_id, stage, stage_entered_on, kind) DO NOTHING",
     )
     .bind(portfolio_id)
@@ -190,6 +192,7 @@ pub async fn insert_task(conn: &mut Conn, portfolio_id: i64, task: &TaskData, as
     .bind(date_text(task.due_on))
     .bind(&task.assigned_to)
     .bind(date_text(as_of))
+    .bind(&task.owner)
     .execute(&mut *conn)
     .await?;
     Ok(result.rows_affected() == 1)

@@ -7,6 +7,7 @@
 pub mod browse;
 pub mod cases;
 pub mod ledger;
+pub mod policies;
 pub mod portfolio;
 pub mod reports;
 pub mod runs;
