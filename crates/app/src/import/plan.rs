@@ -224,6 +224,12 @@ impl Planner<'_> {
             self.stored_allocations.insert((source, document), allocation.amount_minor);
             let state = &mut self.plan.documents[document];
             state.last_allocation_on = state.last_allocation_on.max(Some(allocation.allocated_on));
+            // A credit note that this import uses up is settled on its
+            // latest allocation, which may be a stored one.
+            if let SourceIndex::CreditNote(note) = source {
+                let note = &mut self.plan.documents[note];
+                note.last_allocation_on = note.last_allocation_on.max(Some(allocation.allocated_on));
+            }
         }
     }
 
@@ -479,18 +485,18 @@ impl Planner<'_> {
             return false;
         }
 
-        self.take_from(source, amount_minor);
+        let allocated_on = allocated_on.max(target.issue_date);
+        self.take_from(source, amount_minor, allocated_on);
         let target = &mut self.plan.documents[document];
         target.open_minor -= amount_minor;
         target.balance_changed = true;
-        let allocated_on = allocated_on.max(target.issue_date);
         target.last_allocation_on = target.last_allocation_on.max(Some(allocated_on));
         self.plan.allocations.push(NewAllocation { source, document, allocated_on, amount_minor });
         self.count("allocations").created += 1;
         true
     }
 
-    fn take_from(&mut self, source: SourceIndex, amount_minor: i64) {
+    fn take_from(&mut self, source: SourceIndex, amount_minor: i64, allocated_on: NaiveDate) {
         match source {
             SourceIndex::Payment(index) => {
                 let payment = &mut self.plan.payments[index];
@@ -501,7 +507,10 @@ impl Planner<'_> {
                 let note = &mut self.plan.documents[index];
                 note.open_minor -= amount_minor;
                 note.balance_changed = true;
-                note.last_allocation_on = note.last_allocation_on.max(Some(note.issue_date));
+                // A credit note is used up on the date of its last
+                // allocation, which is later than its issue date when it
+                // pays an invoice issued after it.
+                note.last_allocation_on = note.last_allocation_on.max(Some(allocated_on));
             }
         }
     }
