@@ -99,13 +99,15 @@ impl Table {
         Ok(())
     }
 
-    /// Writes a workbook with one sheet. Amounts become number cells so that
-    /// Excel can add them up.
-    pub fn write_xlsx(&self, path: &Path) -> Result<(), rust_xlsxwriter::XlsxError> {
+    /// Writes a workbook with one sheet named `sheet_name` (Excel allows 31
+    /// characters). Amounts become number cells so that Excel can add them
+    /// up; the title goes into the workbook's properties.
+    pub fn write_xlsx(&self, path: &Path, sheet_name: &str) -> Result<(), rust_xlsxwriter::XlsxError> {
         let mut workbook = Workbook::new();
+        workbook.set_properties(&rust_xlsxwriter::DocProperties::new().set_title(&self.title));
         let sheet = workbook.add_worksheet();
         let bold = Format::new().set_bold();
-        let sheet_name: String = self.title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+        let sheet_name: String = sheet_name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
         sheet.set_name(if sheet_name.is_empty() { "Report" } else { &sheet_name })?;
 
         for (column, header) in self.headers.iter().enumerate() {

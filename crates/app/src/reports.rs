@@ -272,7 +272,7 @@ pub async fn case_list(store: &Store, portfolio_code: &str, as_of: NaiveDate, li
     let last_actions: HashMap<i64, LastAction> =
         store_reports::last_actions(&mut conn, portfolio.id, as_of).await?.into_iter().map(|action| (action.customer_id, action)).collect();
     let next_tasks: HashMap<i64, NextTask> =
-        store_reports::next_tasks(&mut conn, portfolio.id).await?.into_iter().map(|task| (task.customer_id, task)).collect();
+        store_reports::next_tasks(&mut conn, portfolio.id, as_of).await?.into_iter().map(|task| (task.customer_id, task)).collect();
 
     let min_days = match list {
         CaseList::ProblemCases => policy.problem_case_min_days(),

@@ -164,6 +164,7 @@ enum PortfolioCommand {
         /// Short code used by every other command, such as ibm-ar.
         #[arg(long)]
         code: String,
+        /// The creditor's name, as reports and letters show it.
         #[arg(long)]
         name: String,
         /// Default currency of its documents (ISO 4217), such as USD or MXN.
@@ -178,21 +179,23 @@ enum PortfolioCommand {
 }
 
 #[derive(Args)]
+#[command(group = clap::ArgGroup::new("mapping_source").required(true).args(["profile", "kind"]))]
 struct ImportArgs {
     #[arg(long)]
     portfolio: String,
     /// A built-in mapping profile (ibm-ar, uci-cards) or a profile file.
-    #[arg(long, conflicts_with_all = ["kind", "mapping"], required_unless_present = "kind")]
+    #[arg(long, conflicts_with_all = ["kind", "mapping"])]
     profile: Option<String>,
     /// What the file holds: customers, documents, payments, allocations, disputes, actions or snapshot.
     #[arg(long)]
     kind: Option<String>,
     /// A mapping profile (TOML) for --kind; without it the columns must carry the field names.
-    #[arg(long, requires = "kind")]
+    #[arg(long)]
     mapping: Option<PathBuf>,
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
+    /// The CSV or XLSX file to import.
     file: PathBuf,
 }
 
@@ -264,10 +267,26 @@ async fn main() -> ExitCode {
     match execute(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("{}", error_report(&error));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and the causes it does not already quote, one per line.
+/// Several error types include their cause's text in their own message, so
+/// printing the whole chain would repeat it.
+fn error_report(error: &anyhow::Error) -> String {
+    let mut report = format!("error: {error}");
+    let mut shown = error.to_string();
+    for cause in error.chain().skip(1) {
+        let text = cause.to_string();
+        if !shown.contains(&text) {
+            report.push_str(&format!("\n  caused by: {text}"));
+            shown.push_str(&text);
+        }
+    }
+    report
 }
 
 async fn execute(cli: Cli) -> Result<()> {
@@ -302,6 +321,12 @@ async fn portfolio_command(store: &Store, command: PortfolioCommand) -> Result<(
     match command {
         PortfolioCommand::Add { code, name, currency, time_zone } => {
             let currency = Currency::parse(&currency)?;
+            if !looks_like_time_zone(&time_zone) {
+                bail!("invalid time zone {time_zone:?}: use an IANA name such as America/Mexico_City, Europe/Madrid or UTC");
+            }
+            if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                bail!("invalid portfolio code {code:?}: use letters, digits, - and _");
+            }
             if portfolio::find(&mut conn, &code).await?.is_some() {
                 bail!("portfolio {code:?} already exists");
             }
@@ -319,6 +344,20 @@ async fn portfolio_command(store: &Store, command: PortfolioCommand) -> Result<(
         }
     }
     Ok(())
+}
+
+/// Whether `name` has the shape of an IANA time zone name: `UTC`, or areas
+/// and a location separated by slashes.
+// NOTE: this checks the shape only; the name is not looked up in the time
+// zone database, which the binary does not carry.
+fn looks_like_time_zone(name: &str) -> bool {
+    if name == "UTC" {
+        return true;
+    }
+    let parts: Vec<&str> = name.split('/').collect();
+    let known_area = ["Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific", "Etc"].contains(&parts[0]);
+    let valid_parts = parts.iter().all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+')));
+    parts.len() >= 2 && known_area && valid_parts
 }
 
 fn load_profile(args: &ImportArgs) -> Result<Profile> {
@@ -384,17 +423,17 @@ async fn report_command(store: &Store, command: ReportCommand) -> Result<()> {
     match command {
         ReportCommand::Aging { report, by } => {
             let aging = reports::aging(store, &report.portfolio, report.as_of, by).await?;
-            emit(&report, aging.to_table(), &aging.to_json())
+            emit(&report, "Aging", aging.to_table(), &aging.to_json())
         }
         ReportCommand::ProblemCases(report) => {
             let lines = reports::case_list(store, &report.portfolio, report.as_of, CaseList::ProblemCases).await?;
             let title = format!("Problem cases (90+ days past due) of {} as of {}: {}", report.portfolio, report.as_of, lines.len());
-            emit(&report, reports::case_table(title, &lines), &serde_json::to_value(&lines)?)
+            emit(&report, "Problem cases", reports::case_table(title, &lines), &serde_json::to_value(&lines)?)
         }
         ReportCommand::LegalCandidates(report) => {
             let lines = reports::case_list(store, &report.portfolio, report.as_of, CaseList::LegalCandidates).await?;
             let title = format!("Judicial transfer candidates (more than 120 days past due) of {} as of {}: {}", report.portfolio, report.as_of, lines.len());
-            emit(&report, reports::case_table(title, &lines), &serde_json::to_value(&lines)?)
+            emit(&report, "Legal candidates", reports::case_table(title, &lines), &serde_json::to_value(&lines)?)
         }
         ReportCommand::Runs { portfolio } => {
             let mut conn = store.acquire().await?;
@@ -414,11 +453,12 @@ async fn report_command(store: &Store, command: ReportCommand) -> Result<()> {
     }
 }
 
-/// Writes a report in the chosen format to the output file or standard output.
-fn emit(args: &ReportArgs, table: Table, json: &serde_json::Value) -> Result<()> {
+/// Writes a report in the chosen format to the output file or standard
+/// output; `sheet_name` names the sheet of a workbook.
+fn emit(args: &ReportArgs, sheet_name: &str, table: Table, json: &serde_json::Value) -> Result<()> {
     match (args.format, &args.output) {
         (OutputFormat::Xlsx, None) => bail!("--format xlsx needs --output FILE.xlsx"),
-        (OutputFormat::Xlsx, Some(path)) => table.write_xlsx(path).with_context(|| format!("cannot write {}", path.display()))?,
+        (OutputFormat::Xlsx, Some(path)) => table.write_xlsx(path, sheet_name).with_context(|| format!("cannot write {}", path.display()))?,
         (format, output) => {
             let text = match format {
                 OutputFormat::Table => table.render_terminal(),

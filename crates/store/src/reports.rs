@@ -214,7 +214,8 @@ pub async fn last_actions(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate) 
         .collect()
 }
 
-/// The next open task of a customer's case: the earliest due.
+/// The next open task of a customer's case, created on or before a date:
+/// the earliest due.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NextTask {
     pub customer_id: i64,
@@ -223,13 +224,16 @@ pub struct NextTask {
     pub assigned_to: Option<String>,
 }
 
-pub async fn next_tasks(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<NextTask>> {
+// NOTE: a task's status is its current one, so for a past date a task
+// done since then no longer shows as the next action.
+pub async fn next_tasks(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate) -> Result<Vec<NextTask>> {
     let rows = sqlx::query(
         "SELECT t.customer_id, t.kind, t.due_on, t.assigned_to FROM task t \
          WHERE t.portfolio_id = $1 AND t.id = (SELECT n.id FROM task n WHERE n.customer_id = t.customer_id \
-           AND n.status = 'open' ORDER BY n.due_on, n.id LIMIT 1)",
+           AND n.status = 'open' AND n.created_on <= $2 ORDER BY n.due_on, n.id LIMIT 1)",
     )
     .bind(portfolio_id)
+    .bind(date_text(as_of))
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()

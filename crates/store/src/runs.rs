@@ -51,7 +51,9 @@ pub struct RunRecord {
 }
 
 /// Stores the record of a run. A rerun of the same date replaces the
-/// figures and counts one more execution.
+/// figures of the portfolio's state (open items, cases, problem cases) and
+/// adds what it created or changed to the date's counts, so the record
+/// keeps what every execution of the date did.
 pub async fn save_run(conn: &mut Conn, portfolio_id: i64, record: &RunRecord) -> Result<i64> {
     let counts = &record.counts;
     let row = sqlx::query(
@@ -61,9 +63,10 @@ pub async fn save_run(conn: &mut Conn, portfolio_id: i64, record: &RunRecord) ->
          ON CONFLICT (portfolio_id, as_of) DO UPDATE SET started_at = excluded.started_at, \
            finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, \
            executions = run.executions + 1, open_items = excluded.open_items, cases_open = excluded.cases_open, \
-           cases_opened = excluded.cases_opened, cases_closed = excluded.cases_closed, \
-           stage_changes = excluded.stage_changes, stages_skipped = excluded.stages_skipped, \
-           tasks_created = excluded.tasks_created, problem_cases = excluded.problem_cases, \
+           cases_opened = run.cases_opened + excluded.cases_opened, cases_closed = run.cases_closed + excluded.cases_closed, \
+           stage_changes = run.stage_changes + excluded.stage_changes, \
+           stages_skipped = run.stages_skipped + excluded.stages_skipped, \
+           tasks_created = run.tasks_created + excluded.tasks_created, problem_cases = excluded.problem_cases, \
            legal_candidates = excluded.legal_candidates \
          RETURNING id",
     )
