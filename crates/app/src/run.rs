@@ -14,6 +14,8 @@ use recobro_core::policy::{CaseStanding, StageAction};
 use recobro_core::{AgingLine, Currency, Owner, Policy, Standing};
 use recobro_store::cases::{self, CaseRecord, CaseStatus, StoredCase, TaskData};
 use recobro_store::reports::CustomerInfo;
+use recobro_core::promise::{Promise, PromiseStatus, evaluate_promise};
+use recobro_store::promises;
 use recobro_store::runs::{self, RunAgingLine, RunCounts, RunRecord, RunTotal};
 use recobro_store::{Store, StoreError, Transaction, portfolio};
 use std::collections::{BTreeMap, HashMap};
@@ -61,9 +63,12 @@ pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) ->
     let stored_cases: HashMap<i64, StoredCase> =
         cases::load_cases(&mut tx, portfolio.id).await?.into_iter().map(|case| (case.record.customer_id, case)).collect();
 
-    // Step 4: every case in its policy stage, with the stage's tasks.
+    // Step 3: promises to pay that were paid or fell due.
     let mut counts = RunCounts { open_items: standings.open_items as i64, ..RunCounts::default() };
-    let mut stager = Stager { tx: &mut tx, portfolio_id: portfolio.id, as_of, policy: &policy, counts: &mut counts };
+    let unkept_promises = settle_promises(&mut tx, portfolio.id, as_of, &mut counts).await?;
+
+    // Step 4: every case in its policy stage, with the stage's tasks.
+    let mut stager = Stager { tx: &mut tx, portfolio_id: portfolio.id, as_of, policy: &policy, counts: &mut counts, open_cases: HashMap::new() };
     let case_standings = standings.case_standings();
     let halfway = case_standings.len() / 2;
     for (position, (customer_id, (currency, standing))) in case_standings.iter().enumerate() {
@@ -77,6 +82,9 @@ pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) ->
         if !case_standings.contains_key(customer_id) && case.record.status == CaseStatus::Open {
             stager.close(case).await?;
         }
+    }
+    for customer_id in &unkept_promises {
+        stager.follow_up_unkept_promise(&standings.customers[customer_id]).await?;
     }
 
     // Steps 5 and 6: problem cases and judicial transfer candidates are
@@ -99,6 +107,8 @@ struct Stager<'a, 'c> {
     as_of: NaiveDate,
     policy: &'a Policy,
     counts: &'a mut RunCounts,
+    /// Case id and stage of every case this run left open, by customer.
+    open_cases: HashMap<i64, (i64, String)>,
 }
 
 impl Stager<'_, '_> {
@@ -145,6 +155,7 @@ impl Stager<'_, '_> {
             if record != case.record {
                 cases::update_case(self.tx, case.id, &record, false, self.as_of).await?;
             }
+            self.open_cases.insert(customer.id, (case.id, stage.code.clone()));
             return Ok(());
         }
 
@@ -170,6 +181,7 @@ impl Stager<'_, '_> {
             }
         };
 
+        self.open_cases.insert(customer.id, (case_id, stage.code.clone()));
         for step in &steps {
             let code = &self.policy.stages[step.stage_index].code;
             if cases::insert_stage_event(self.tx, self.portfolio_id, case_id, code, self.as_of, step.skipped).await? {
@@ -219,6 +231,27 @@ impl Stager<'_, '_> {
             .collect()
     }
 
+    /// Creates a call task for the collector of a customer whose promise to
+    /// pay was broken or only partly kept, when the customer's case is open.
+    async fn follow_up_unkept_promise(&mut self, customer: &CustomerInfo) -> Result<(), StoreError> {
+        let Some((case_id, stage)) = self.open_cases.get(&customer.id).cloned() else { return Ok(()) };
+        let task = TaskData {
+            case_id,
+            customer_id: customer.id,
+            stage,
+            stage_entered_on: self.as_of,
+            kind: "broken_promise".to_string(),
+            channel: Some("phone".to_string()),
+            due_on: self.as_of,
+            assigned_to: customer.collector.clone(),
+            owner: Owner::Collector.code().to_string(),
+        };
+        if cases::insert_task(self.tx, self.portfolio_id, &task, self.as_of).await? {
+            self.counts.tasks_created += 1;
+        }
+        Ok(())
+    }
+
     /// Closes a case whose balance is settled or no longer overdue.
     async fn close(&mut self, case: &StoredCase) -> Result<(), StoreError> {
         let record = CaseRecord {
@@ -236,6 +269,30 @@ impl Stager<'_, '_> {
         self.counts.cases_closed += 1;
         Ok(())
     }
+}
+
+/// Judges every open promise from the payments received and records the
+/// outcomes. Returns the customers whose promise was broken or only partly
+/// kept.
+async fn settle_promises(tx: &mut Transaction<'_>, portfolio_id: i64, as_of: NaiveDate, counts: &mut RunCounts) -> Result<Vec<i64>, StoreError> {
+    let mut unkept = Vec::new();
+    for open in promises::open_promises(tx, portfolio_id, as_of).await? {
+        let until = open.promised_on.min(as_of);
+        let payments = promises::customer_payments_between(tx, open.customer_id, open.currency.code(), open.made_on, until).await?;
+        let promise = Promise { made_on: open.made_on, promised_on: open.promised_on, amount_minor: open.amount_minor };
+        let (status, paid_minor) = evaluate_promise(&promise, &payments, as_of);
+        match status {
+            PromiseStatus::Open => continue,
+            PromiseStatus::Kept => counts.promises_kept += 1,
+            PromiseStatus::PartlyKept => counts.promises_partly_kept += 1,
+            PromiseStatus::Broken => counts.promises_broken += 1,
+        }
+        promises::settle_promise(tx, open.action_id, status.code(), paid_minor, as_of).await?;
+        if status != PromiseStatus::Kept && !unkept.contains(&open.customer_id) {
+            unkept.push(open.customer_id);
+        }
+    }
+    Ok(unkept)
 }
 
 /// Totals and aging per currency, and the problem-case and

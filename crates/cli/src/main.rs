@@ -415,6 +415,10 @@ pub(crate) fn print_run(outcome: &run::RunOutcome) {
     println!("  open cases: {} ({} opened, {} closed)", counts.cases_open, counts.cases_opened, counts.cases_closed);
     println!("  stage changes: {} ({} skipped stages recorded)", counts.stage_changes, counts.stages_skipped);
     println!("  tasks created: {}", counts.tasks_created);
+    println!(
+        "  promises to pay: {} kept, {} partly kept, {} broken",
+        counts.promises_kept, counts.promises_partly_kept, counts.promises_broken
+    );
     println!("  problem cases (90+): {}", counts.problem_cases);
     println!("  judicial transfer candidates (121+): {}", counts.legal_candidates);
 }

@@ -8,6 +8,7 @@ pub mod dates;
 pub mod money;
 pub mod number;
 pub mod policy;
+pub mod promise;
 
 pub use aging::{AgingBuckets, AgingLine, OpenItem, Standing};
 pub use dates::{days_past_due, parse_iso_date};

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod ledger;
 pub mod policies;
 pub mod portfolio;
+pub mod promises;
 pub mod reports;
 pub mod runs;
 #[cfg(feature = "testing")]

@@ -16,6 +16,9 @@ pub struct RunCounts {
     pub tasks_created: i64,
     pub problem_cases: i64,
     pub legal_candidates: i64,
+    pub promises_kept: i64,
+    pub promises_partly_kept: i64,
+    pub promises_broken: i64,
 }
 
 
@@ -59,7 +62,8 @@ pub async fn save_run(conn: &mut Conn, portfolio_id: i64, record: &RunRecord) ->
     let row = sqlx::query(
         "INSERT INTO run (portfolio_id, as_of, started_at, finished_at, duration_ms, executions, open_items, \
          cases_open, cases_opened, cases_closed, stage_changes, stages_skipped, tasks_created, problem_cases, \
-         legal_candidates) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+         legal_candidates, promises_kept, promises_partly_kept, promises_broken) \
+         VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
          ON CONFLICT (portfolio_id, as_of) DO UPDATE SET started_at = excluded.started_at, \
            finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, \
            executions = run.executions + 1, open_items = excluded.open_items, cases_open = excluded.cases_open, \
@@ -67,7 +71,10 @@ pub async fn save_run(conn: &mut Conn, portfolio_id: i64, record: &RunRecord) ->
            stage_changes = run.stage_changes + excluded.stage_changes, \
            stages_skipped = run.stages_skipped + excluded.stages_skipped, \
            tasks_created = run.tasks_created + excluded.tasks_created, problem_cases = excluded.problem_cases, \
-           legal_candidates = excluded.legal_candidates \
+           legal_candidates = excluded.legal_candidates, \
+           promises_kept = run.promises_kept + excluded.promises_kept, \
+           promises_partly_kept = run.promises_partly_kept + excluded.promises_partly_kept, \
+           promises_broken = run.promises_broken + excluded.promises_broken \
          RETURNING id",
     )
     .bind(portfolio_id)
@@ -84,6 +91,9 @@ pub async fn save_run(conn: &mut Conn, portfolio_id: i64, record: &RunRecord) ->
     .bind(counts.tasks_created)
     .bind(counts.problem_cases)
     .bind(counts.legal_candidates)
+    .bind(counts.promises_kept)
+    .bind(counts.promises_partly_kept)
+    .bind(counts.promises_broken)
     .fetch_one(&mut *conn)
     .await?;
     let run_id: i64 = row.try_get("id")?;
