@@ -4,6 +4,7 @@
 pub mod import;
 pub mod output;
 pub mod policy;
+pub mod reminders;
 pub mod reports;
 pub mod run;
 pub mod standing;

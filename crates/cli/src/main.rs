@@ -61,6 +61,9 @@ enum Command {
         #[arg(long)]
         collector: Option<String>,
     },
+    /// Send the reminder emails of the daily run's tasks.
+    #[command(subcommand)]
+    Reminders(RemindersCommand),
     /// Show, change and simulate the collection policy.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -110,6 +113,25 @@ pub(crate) enum UserCommand {
     },
     /// List the users.
     List,
+}
+
+#[derive(Subcommand)]
+enum RemindersCommand {
+    /// Email each pending reminder, in the customer's language, with the
+    /// statement of overdue documents. The relay is RECOBRO_SMTP_URL
+    /// (smtp://HOST:PORT) and the sender RECOBRO_MAIL_FROM.
+    Send {
+        #[arg(long)]
+        portfolio: String,
+        #[arg(long, value_parser = parse_date)]
+        as_of: NaiveDate,
+        /// Write the messages as .eml files into this folder instead of sending them; nothing is recorded.
+        #[arg(long)]
+        dry_run: Option<PathBuf>,
+        /// A folder with reminder.es.txt and reminder.en.txt that replace the built-in templates.
+        #[arg(long, env = "RECOBRO_TEMPLATE_DIR")]
+        templates: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -305,6 +327,7 @@ async fn execute(cli: Cli) -> Result<()> {
         Command::Token(TokenCommand::Create { username }) => users::create_token(&store, &username).await,
         Command::Assign { portfolio, customer, collector } => users::assign(&store, &portfolio, &customer, collector.as_deref()).await,
         Command::Policy(command) => policy::policy_command(&store, command).await,
+        Command::Reminders(RemindersCommand::Send { portfolio, as_of, dry_run, templates }) => send_reminders(&store, &portfolio, as_of, dry_run, templates).await,
         Command::Worklist { portfolio, collector, as_of, format } => policy::worklist(&store, &portfolio, collector.as_deref(), as_of, format).await,
         Command::Serve { addr } => {
             println!("serving {} on http://{addr}/", cli.db);
@@ -398,6 +421,37 @@ async fn import_command(store: &Store, args: ImportArgs) -> Result<()> {
     println!("{state} {} ({} rows, profile {})", summary.file, summary.rows, summary.profile);
     for (kind, counts) in &summary.counts {
         println!("  {kind}: {} created, {} updated, {} unchanged", counts.created, counts.updated, counts.unchanged);
+    }
+    Ok(())
+}
+
+async fn send_reminders(store: &Store, portfolio: &str, as_of: NaiveDate, dry_run: Option<PathBuf>, templates: Option<PathBuf>) -> Result<()> {
+    use recobro_app::reminders::{Delivery, MailSettings};
+
+    let sender = std::env::var("RECOBRO_MAIL_FROM").ok();
+    let delivery = match dry_run {
+        Some(folder) => Delivery::Folder(folder),
+        None => {
+            let url = std::env::var("RECOBRO_SMTP_URL").map_err(|_| anyhow::anyhow!("set RECOBRO_SMTP_URL=smtp://HOST:PORT to send, or pass --dry-run FOLDER to write the messages to files"))?;
+            Delivery::smtp_from_url(&url)?
+        }
+    };
+    let sender = match (&delivery, sender) {
+        (_, Some(sender)) => sender,
+        (Delivery::Folder(_), None) => "cobranza@localhost".to_string(),
+        (Delivery::Smtp { .. }, None) => bail!("set RECOBRO_MAIL_FROM to the sender, such as \"Cobranza <cobranza@example.com>\""),
+    };
+    let settings = MailSettings { delivery: delivery.clone(), sender, template_dir: templates };
+    let summary = recobro_app::reminders::send_reminders(store, portfolio, as_of, &settings).await?;
+
+    match delivery {
+        Delivery::Folder(folder) => println!("wrote {} reminders to {} (nothing was sent or recorded)", summary.written, folder.display()),
+        Delivery::Smtp { host, port } => println!("sent {} reminders through {host}:{port}; {} failed", summary.sent, summary.failed),
+    }
+    println!("  customers without an email address: {}", summary.without_email);
+    println!("  reminders cancelled, nothing undisputed overdue: {}", summary.nothing_due);
+    if summary.in_doubt > 0 {
+        println!("  attempts in doubt after an interruption: {} (check the mail server's log; they are not sent again)", summary.in_doubt);
     }
     Ok(())
 }

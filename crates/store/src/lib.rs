@@ -7,6 +7,7 @@
 pub mod browse;
 pub mod cases;
 pub mod ledger;
+pub mod mail;
 pub mod policies;
 pub mod portfolio;
 pub mod promises;
