@@ -157,6 +157,47 @@ pub async fn list_customers(
     rows.iter().map(customer_list_row).collect()
 }
 
+/// Filter values of the customer list's days-past-due menu: the default
+/// aging buckets.
+pub const BUCKETS: [&str; 6] = ["current", "1-30", "31-60", "61-90", "91-120", "121+"];
+
+/// Days-past-due bounds of a bucket filter value.
+pub fn bucket_bounds(bucket: &str) -> Option<(i64, i64)> {
+    match bucket {
+        "current" => Some((i64::MIN, 0)),
+        "1-30" => Some((1, 30)),
+        "31-60" => Some((31, 60)),
+        "61-90" => Some((61, 90)),
+        "91-120" => Some((91, 120)),
+        "121+" => Some((121, i64::MAX)),
+        _ => None,
+    }
+}
+
+/// Encodes the position after a row as text for a next-page link.
+pub fn cursor_text(sort: CustomerSort, row: &CustomerListRow) -> String {
+    match sort {
+        CustomerSort::DaysPastDue => format!("{}:{}", row.days_past_due, row.id),
+        CustomerSort::Balance => format!("{}:{}", row.balance_minor, row.id),
+        CustomerSort::Name => format!("{}:{}", row.id, row.name),
+        CustomerSort::Reference => format!("{}:{}", row.id, row.external_ref),
+    }
+}
+
+/// Decodes the text of [`cursor_text`]; `None` when it is malformed.
+pub fn parse_cursor(sort: CustomerSort, text: &str) -> Option<Cursor> {
+    match sort {
+        CustomerSort::DaysPastDue | CustomerSort::Balance => {
+            let (value, id) = text.split_once(':')?;
+            Some(Cursor::Number(value.parse().ok()?, id.parse().ok()?))
+        }
+        CustomerSort::Name | CustomerSort::Reference => {
+            let (id, value) = text.split_once(':')?;
+            Some(Cursor::Text(value.to_string(), id.parse().ok()?))
+        }
+    }
+}
+
 fn escape_like(term: &str) -> String {
     term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
@@ -250,23 +291,49 @@ pub async fn customer_documents(conn: &mut Conn, customer_id: i64, limit: i64) -
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|row| {
-            let disputed: i64 = row.try_get("disputed")?;
-            Ok(DocumentRow {
-                id: row.try_get("id")?,
-                kind: row.try_get("kind")?,
-                number: row.try_get("number")?,
-                issue_date: get_date(row, "issue_date")?,
-                due_date: get_date(row, "due_date")?,
-                amount_minor: row.try_get("amount_minor")?,
-                open_minor: row.try_get("open_minor")?,
-                currency: row.try_get("currency")?,
-                settled_on: get_optional_date(row, "settled_on")?,
-                disputed: disputed == 1,
-            })
-        })
-        .collect()
+    rows.iter().map(document_row).collect()
+}
+
+/// Lists a customer's documents as they stood on `as_of`: those issued by
+/// then, with the open balance, settlement and disputes of that day. Open
+/// ones come first, then by due date.
+pub async fn customer_documents_as_of(conn: &mut Conn, customer_id: i64, as_of: NaiveDate, limit: i64) -> Result<Vec<DocumentRow>> {
+    // A credit note is consumed by the allocations it is the source of.
+    // Any other document is paid by the allocations it is the target of.
+    let rows = sqlx::query(
+        "SELECT * FROM ( \
+           SELECT d.id, d.kind, d.number, d.issue_date, d.due_date, d.amount_minor, d.currency, \
+             d.amount_minor - COALESCE((SELECT CAST(SUM(a.amount_minor) AS BIGINT) FROM allocation a \
+               WHERE (CASE WHEN d.kind = 'credit_note' THEN a.credit_note_id ELSE a.document_id END) = d.id \
+               AND a.allocated_on <= $2), 0) AS open_minor, \
+             CASE WHEN d.settled_on <= $2 THEN d.settled_on ELSE NULL END AS settled_on, \
+             CASE WHEN EXISTS (SELECT 1 FROM dispute x WHERE x.document_id = d.id AND x.opened_on <= $2 \
+               AND (x.resolved_on IS NULL OR x.resolved_on > $2)) THEN 1 ELSE 0 END AS disputed \
+           FROM document d WHERE d.customer_id = $1 AND d.issue_date <= $2 \
+         ) t ORDER BY CASE WHEN t.open_minor > 0 THEN 0 ELSE 1 END, t.due_date, t.id LIMIT $3",
+    )
+    .bind(customer_id)
+    .bind(date_text(as_of))
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(document_row).collect()
+}
+
+fn document_row(row: &AnyRow) -> Result<DocumentRow> {
+    let disputed: i64 = row.try_get("disputed")?;
+    Ok(DocumentRow {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        number: row.try_get("number")?,
+        issue_date: get_date(row, "issue_date")?,
+        due_date: get_date(row, "due_date")?,
+        amount_minor: row.try_get("amount_minor")?,
+        open_minor: row.try_get("open_minor")?,
+        currency: row.try_get("currency")?,
+        settled_on: get_optional_date(row, "settled_on")?,
+        disputed: disputed == 1,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -426,4 +493,31 @@ pub async fn complete_task(conn: &mut Conn, task_id: i64, customer_id: i64) -> R
 pub async fn customer_case(conn: &mut Conn, customer_id: i64) -> Result<Option<crate::cases::CaseRecord>> {
     let cases = crate::cases::load_cases_of_customer(conn, customer_id).await?;
     Ok(cases.into_iter().next().map(|case| case.record))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip() {
+        let row = CustomerListRow {
+            id: 42,
+            external_ref: "C-1:2".into(),
+            name: "Ana: SA".into(),
+            segment: None,
+            collector: None,
+            status: "active".into(),
+            stage: None,
+            days_past_due: 95,
+            overdue_minor: 0,
+            balance_minor: -300,
+            currency: "USD".into(),
+        };
+        assert_eq!(parse_cursor(CustomerSort::DaysPastDue, &cursor_text(CustomerSort::DaysPastDue, &row)), Some(Cursor::Number(95, 42)));
+        assert_eq!(parse_cursor(CustomerSort::Balance, &cursor_text(CustomerSort::Balance, &row)), Some(Cursor::Number(-300, 42)));
+        assert_eq!(parse_cursor(CustomerSort::Name, &cursor_text(CustomerSort::Name, &row)), Some(Cursor::Text("Ana: SA".into(), 42)));
+        assert_eq!(parse_cursor(CustomerSort::Reference, &cursor_text(CustomerSort::Reference, &row)), Some(Cursor::Text("C-1:2".into(), 42)));
+        assert_eq!(parse_cursor(CustomerSort::Balance, "x:1"), None);
+    }
 }

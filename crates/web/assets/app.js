@@ -9,6 +9,9 @@
     return element ? JSON.parse(element.textContent) : null;
   }
 
+  // Axis numbers follow the page's language, not the browser's.
+  var locale = document.documentElement.lang || "es";
+
   var aging = readData("aging-data");
   var agingCanvas = document.getElementById("aging-chart");
   if (aging && agingCanvas && window.Chart) {
@@ -18,7 +21,7 @@
         labels: aging.labels,
         datasets: [{ label: aging.title, data: aging.amounts.map(Number), backgroundColor: "#1f5fae" }]
       },
-      options: { maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } } }
+      options: { locale: locale, maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } } }
     });
   }
 
@@ -34,7 +37,8 @@
           { label: trend.label_problem, data: trend.problem_cases, borderColor: "#a4262c" }
         ]
       },
-      options: { maintainAspectRatio: false, animation: false }
+      // Case counts are whole numbers, so the axis has no fractional ticks.
+      options: { locale: locale, maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
     });
   }
 })();

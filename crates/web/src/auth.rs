@@ -102,6 +102,9 @@ pub struct SignedIn {
     pub csrf_token: String,
     pub tr: Translator,
     pub session_digest: String,
+    /// The path and query of the request, where the language switch of
+    /// the page returns to.
+    pub page_path: String,
 }
 
 impl SignedIn {
@@ -132,7 +135,8 @@ impl FromRequestParts<AppState> for SignedIn {
         let Some(session) = session else { return Err(unauthenticated()) };
 
         let actor = actor_of(&session.user).map_err(crate::pages::PageRejection::Error)?;
-        Ok(SignedIn { actor, csrf_token: session.csrf_token, tr: translator_for(&parts.headers, Some(&session.user)), session_digest: digest })
+        let page_path = parts.uri.path_and_query().map_or("/".to_string(), |path| path.to_string());
+        Ok(SignedIn { actor, csrf_token: session.csrf_token, tr: translator_for(&parts.headers, Some(&session.user)), session_digest: digest, page_path })
     }
 }
 

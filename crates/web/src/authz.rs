@@ -43,6 +43,8 @@ pub enum Permission {
     /// Problem cases and judicial transfer candidates.
     ViewCases,
     ImportData,
+    /// Start the daily run of a portfolio.
+    RunDaily,
     ManageUsers,
 }
 
@@ -109,6 +111,11 @@ mod tests {
             (Role::Admin, ManageUsers, true),
             (Role::Manager, ManageUsers, false),
             (Role::Manager, ImportData, true),
+            (Role::Manager, RunDaily, true),
+            (Role::Admin, RunDaily, true),
+            (Role::Collector, RunDaily, false),
+            (Role::Legal, RunDaily, false),
+            (Role::Viewer, RunDaily, false),
             (Role::Collector, LogAction, true),
             (Role::Collector, ViewAllCollectors, false),
             (Role::Collector, ImportData, false),

@@ -52,15 +52,84 @@ impl WebError {
 
     /// The API's error envelope: `{"error": {"code": ..., "message": ...}}`.
     pub fn into_api_response(self) -> Response {
-        if matches!(self, WebError::Store(_) | WebError::Internal(_)) {
-            tracing::error!(error = %self, "API request failed");
-        }
-        let message = match &self {
-            WebError::Store(_) | WebError::Internal(_) => "internal error; see the server log".to_string(),
+        ApiError::from(self).into_response()
+    }
+}
+
+/// An error of the JSON API, sent as the envelope
+/// `{"error": {"code": ..., "message": ..., "details": [...]}}`. `details`
+/// lists one problem per line (every invalid field of a request, every
+/// rejected row of an import) and is left out when empty.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub details: Vec<String>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, code, message: message.into(), details: Vec::new() }
+    }
+
+    /// Creates a 400 error about one request parameter or field.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad-request", message)
+    }
+
+    pub fn with_details(mut self, details: Vec<String>) -> Self {
+        self.details = details;
+        self
+    }
+}
+
+impl From<WebError> for ApiError {
+    fn from(error: WebError) -> Self {
+        let message = match &error {
+            WebError::Store(_) | WebError::Internal(_) => {
+                tracing::error!(%error, "API request failed");
+                "internal error; see the server log".to_string()
+            }
+            WebError::Unauthenticated => "missing or invalid API token: send the header \"Authorization: Bearer TOKEN\" with a token from `recobro token create`".to_string(),
+            WebError::Forbidden => "forbidden: the caller's role does not allow this, or the customer is assigned to another collector".to_string(),
             other => other.to_string(),
         };
-        let body = serde_json::json!({ "error": { "code": self.code(), "message": message } });
-        (self.status(), axum::Json(body)).into_response()
+        Self::new(error.status(), error.code(), message)
+    }
+}
+
+impl From<recobro_store::StoreError> for ApiError {
+    fn from(error: recobro_store::StoreError) -> Self {
+        WebError::from(error).into()
+    }
+}
+
+/// The body of every API error response.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Stable code: unauthenticated, forbidden, not-found, bad-request,
+    /// unsupported-media-type, conflict, payload-too-large,
+    /// import-rejected or internal.
+    pub code: String,
+    /// Description of the failure, in English.
+    pub message: String,
+    /// One line per problem where an error has a list of them: every
+    /// invalid field of a request, every rejected row of an import.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
+    pub details: Vec<String>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let envelope = ErrorEnvelope { error: ErrorBody { code: self.code.to_string(), message: self.message, details: self.details } };
+        (self.status, axum::Json(envelope)).into_response()
     }
 }
 

@@ -1,10 +1,13 @@
 //! Recobro's web application: server-rendered pages in Spanish and English
 //! for collection managers and collectors, and the JSON API.
 
+pub mod actions;
+pub mod api;
 pub mod auth;
 pub mod authz;
 pub mod error;
 pub mod i18n;
+pub mod imports;
 pub mod pages;
 
 use std::net::SocketAddr;
@@ -33,6 +36,7 @@ impl AppState {
 /// All routes, with security headers on every response.
 pub fn router(state: AppState) -> Router {
     pages::routes()
+        .merge(api::routes())
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -7,23 +7,22 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
 use recobro_core::Currency;
-use recobro_core::number::{NumberFormat, parse_amount};
+use recobro_core::number::NumberFormat;
 use recobro_store::browse::{self, ActionRow, DocumentRow, PaymentRow};
 use recobro_store::cases::CaseRecord;
-use recobro_store::ledger::{self, ActionData, CustomerData};
+use recobro_store::ledger::CustomerData;
 use recobro_store::portfolio::Portfolio;
 use serde::Deserialize;
 
-use super::{Layout, PageError, PageResult, business_date, non_empty, render, viewable_portfolio};
+use super::{Layout, PageError, PageResult, business_date, render, viewable_portfolio};
 use crate::AppState;
+use crate::actions::{self, ACTION_KINDS, ActionField, ActionInput, ActionProblem, OUTCOMES, ValidAction};
 use crate::auth::SignedIn;
 use crate::authz::{self, Permission};
 use crate::error::WebError;
 use crate::i18n::{Language, Translator};
 
 const LIST_LIMIT: i64 = 200;
-pub const ACTION_KINDS: [&str; 7] = ["call", "email", "letter", "sms", "visit", "note", "legal_update"];
-pub const OUTCOMES: [&str; 7] = ["contact", "no_contact", "promise_to_pay", "refused", "dispute", "wrong_number", "paid"];
 
 /// Loads a customer the user may see, or the error page to show.
 async fn visible_customer(state: &AppState, user: &SignedIn, code: &str, reference: &str) -> Result<(Portfolio, i64, CustomerData), PageError> {
@@ -58,8 +57,14 @@ pub async fn page(State(state): State<AppState>, user: SignedIn, Path((code, ref
     let (portfolio, customer_id, customer) = visible_customer(&state, &user, &code, &reference).await?;
     let mut conn = state.store.acquire().await.map_err(fail)?;
     let as_of = business_date(&mut conn, portfolio.id).await.map_err(|error| PageError::new(tr, error))?;
-    let documents = browse::customer_documents(&mut conn, customer_id, LIST_LIMIT).await.map_err(fail)?;
-    let payments = browse::customer_payments(&mut conn, customer_id, LIST_LIMIT).await.map_err(fail)?;
+    // The page shows the customer as of the latest run, like its case, so
+    // later documents and payments of an import stay out of it.
+    let documents = browse::customer_documents_as_of(&mut conn, customer_id, as_of, LIST_LIMIT).await.map_err(fail)?;
+    let mut payments = browse::customer_payments(&mut conn, customer_id, LIST_LIMIT).await.map_err(fail)?;
+    // NOTE: a payment of the date shows its allocations and unapplied
+    // amount as they are now, which differ from that date's only when the
+    // payment was applied later than it was received.
+    payments.retain(|payment| payment.paid_on <= as_of);
     let actions = browse::customer_actions(&mut conn, customer_id, LIST_LIMIT).await.map_err(fail)?;
     let case = browse::customer_case(&mut conn, customer_id).await.map_err(fail)?.filter(|case| case.status == recobro_store::cases::CaseStatus::Open);
 
@@ -184,7 +189,8 @@ async fn show_action_form(
 ) -> PageResult {
     let tr = user.tr;
     let mut conn = state.store.acquire().await.map_err(|error| PageError::new(tr, error))?;
-    let documents = browse::customer_documents(&mut conn, customer_id, LIST_LIMIT).await.map_err(|error| PageError::new(tr, error))?;
+    let as_of = business_date(&mut conn, portfolio.id).await.map_err(|error| PageError::new(tr, error))?;
+    let documents = browse::customer_documents_as_of(&mut conn, customer_id, as_of, LIST_LIMIT).await.map_err(|error| PageError::new(tr, error))?;
     let open_documents = documents.into_iter().filter(|document| document.open_minor > 0 && document.kind != "credit_note").collect();
     let status = if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
     let layout = Layout::new(user, tr.t("action-title"), Some(portfolio), "customers");
@@ -204,110 +210,50 @@ async fn show_action_form(
     Ok(response)
 }
 
-/// A checked action form, ready to store.
-struct ValidAction {
-    action_on: NaiveDate,
-    kind: String,
-    outcome: Option<String>,
-    promise: Option<(i64, NaiveDate)>,
-    dispute: Option<(Vec<String>, String)>,
-    notes: Option<String>,
-    next_action_on: Option<NaiveDate>,
-    task: Option<i64>,
-}
-
 /// Checks the form. Returns every problem as a message in the user's
 /// language.
 fn validate(tr: Translator, form: &ActionForm, currency: Currency) -> Result<ValidAction, Vec<String>> {
-    let mut errors = Vec::new();
-    let date = |value: &Option<String>, field: &str, errors: &mut Vec<String>| -> Option<NaiveDate> {
-        let text = non_empty(value)?;
-        match recobro_core::parse_iso_date(&text) {
-            Ok(date) => Some(date),
-            Err(_) => {
-                errors.push(tr.t_args("action-error-date", &[("field", tr.t(field)), ("value", text)]));
-                None
-            }
-        }
+    let input = ActionInput {
+        action_on: form.action_on.clone(),
+        kind: form.kind.clone(),
+        outcome: form.outcome.clone(),
+        promise_amount: form.promise_amount.clone(),
+        promise_on: form.promise_on.clone(),
+        dispute_reason: form.dispute_reason.clone(),
+        dispute_documents: form.dispute_documents.clone(),
+        notes: form.notes.clone(),
+        next_action_on: form.next_action_on.clone(),
+        task: form.task.clone(),
     };
-
-    let action_on = date(&form.action_on, "action-date", &mut errors);
-    if action_on.is_none() && non_empty(&form.action_on).is_none() {
-        errors.push(tr.t_args("action-error-required", &[("field", tr.t("action-date"))]));
-    }
-    let kind = non_empty(&form.kind).filter(|kind| ACTION_KINDS.contains(&kind.as_str()));
-    if kind.is_none() {
-        errors.push(tr.t_args("action-error-required", &[("field", tr.t("action-kind"))]));
-    }
-    let outcome = non_empty(&form.outcome);
-    if let Some(outcome) = &outcome
-        && !OUTCOMES.contains(&outcome.as_str())
-    {
-        errors.push(tr.t_args("action-error-choice", &[("field", tr.t("action-outcome")), ("value", outcome.clone())]));
-    }
-
-    let promise_on = date(&form.promise_on, "action-promise-date", &mut errors);
-    let promise_amount = non_empty(&form.promise_amount).and_then(|text| {
-        let format = match tr.language {
-            Language::Es => NumberFormat { decimal: ',', thousands: Some('.') },
-            Language::En => NumberFormat { decimal: '.', thousands: Some(',') },
-        };
-        let parsed = parse_amount(&text, format).ok().and_then(|amount| recobro_core::Money::from_decimal(amount, currency).ok());
-        match parsed {
-            Some(money) if money.minor > 0 => Some(money.minor),
-            _ => {
-                errors.push(tr.t_args("action-error-amount", &[("value", text)]));
-                None
-            }
-        }
-    });
-    let promised = outcome.as_deref() == Some("promise_to_pay");
-    let promise = match (promise_amount, promise_on) {
-        (Some(amount), Some(on)) => {
-            if action_on.is_some_and(|action_on| on < action_on) {
-                errors.push(tr.t("action-error-promise-past"));
-            }
-            Some((amount, on))
-        }
-        (None, None) if !promised => None,
-        _ => {
-            errors.push(tr.t("action-error-promise-incomplete"));
-            None
-        }
+    let amount_format = match tr.language {
+        Language::Es => NumberFormat { decimal: ',', thousands: Some('.') },
+        Language::En => NumberFormat { decimal: '.', thousands: Some(',') },
     };
+    actions::validate(&input, amount_format, currency).map_err(|problems| problems.iter().map(|problem| problem_message(tr, problem)).collect())
+}
 
-    let disputed = outcome.as_deref() == Some("dispute");
-    let reason = non_empty(&form.dispute_reason);
-    let dispute = match (disputed, form.dispute_documents.is_empty(), reason) {
-        (false, true, None) => None,
-        (true, false, Some(reason)) => Some((form.dispute_documents.clone(), reason)),
-        _ => {
-            errors.push(tr.t("action-error-dispute-incomplete"));
-            None
-        }
+fn problem_message(tr: Translator, problem: &ActionProblem) -> String {
+    let label = |field: ActionField| {
+        tr.t(match field {
+            ActionField::Date => "action-date",
+            ActionField::Kind => "action-kind",
+            ActionField::Outcome => "action-outcome",
+            ActionField::PromiseOn => "action-promise-date",
+            ActionField::NextActionOn => "action-next-date",
+        })
     };
-
-    let next_action_on = date(&form.next_action_on, "action-next-date", &mut errors);
-    if let (Some(next), Some(action_on)) = (next_action_on, action_on)
-        && next < action_on
-    {
-        errors.push(tr.t("action-error-next-past"));
+    match problem {
+        // The kind comes from a menu, so the form reports an unknown kind
+        // as a missing one.
+        ActionProblem::Missing(field) | ActionProblem::NotAnOption(field @ ActionField::Kind, _) => tr.t_args("action-error-required", &[("field", label(*field))]),
+        ActionProblem::InvalidDate(field, value) => tr.t_args("action-error-date", &[("field", label(*field)), ("value", value.clone())]),
+        ActionProblem::NotAnOption(field, value) => tr.t_args("action-error-choice", &[("field", label(*field)), ("value", value.clone())]),
+        ActionProblem::InvalidAmount(value) => tr.t_args("action-error-amount", &[("value", value.clone())]),
+        ActionProblem::PromiseIncomplete => tr.t("action-error-promise-incomplete"),
+        ActionProblem::PromiseBeforeAction => tr.t("action-error-promise-past"),
+        ActionProblem::DisputeIncomplete => tr.t("action-error-dispute-incomplete"),
+        ActionProblem::NextActionBeforeAction => tr.t("action-error-next-past"),
     }
-    let task = non_empty(&form.task).and_then(|text| text.parse::<i64>().ok());
-
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(ValidAction {
-        action_on: action_on.expect("checked above"),
-        kind: kind.expect("checked above"),
-        outcome,
-        promise,
-        dispute,
-        notes: non_empty(&form.notes),
-        next_action_on,
-        task,
-    })
 }
 
 pub async fn log_action(State(state): State<AppState>, user: SignedIn, Path((code, reference)): Path<(String, String)>, axum::Form(pairs): axum::Form<Vec<(String, String)>>) -> PageResult {
@@ -322,7 +268,7 @@ pub async fn log_action(State(state): State<AppState>, user: SignedIn, Path((cod
         Ok(action) => action,
         Err(errors) => return show_action_form(&state, &user, &portfolio, code, customer_id, customer, &form, errors).await,
     };
-    store_action(&state, &user, portfolio.id, customer_id, &customer, currency, &action).await.map_err(|error| PageError::new(tr, error))?;
+    actions::store_action(&state, &user.actor, portfolio.id, customer_id, &customer.external_ref, currency, &action).await.map_err(|error| PageError::new(tr, error))?;
     tracing::info!(user = %user.actor.username, customer_id, kind = %action.kind, "collection action logged");
     Ok(Redirect::to(&format!("/p/{code}/customers/{}", super::url_encode(&reference))).into_response())
 }
@@ -350,41 +296,4 @@ fn collect_form(pairs: Vec<(String, String)>) -> ActionForm {
     form.notes = take("notes");
     form.next_action_on = take("next_action_on");
     form
-}
-
-/// Stores the action, its disputes and the completed task in one
-/// transaction.
-async fn store_action(state: &AppState, user: &SignedIn, portfolio_id: i64, customer_id: i64, customer: &CustomerData, currency: Currency, action: &ValidAction) -> Result<(), WebError> {
-    let mut tx = state.store.begin().await?;
-    let key = format!("user:{}:{}", user.actor.username, crate::auth::new_token());
-    let data = ActionData {
-        customer_id,
-        action_key: key,
-        action_on: action.action_on,
-        kind: action.kind.clone(),
-        outcome: action.outcome.clone(),
-        collector: Some(user.actor.username.clone()),
-        notes: action.notes.clone(),
-        next_action_kind: action.next_action_on.map(|_| "follow_up".to_string()),
-        next_action_on: action.next_action_on,
-        promise_amount_minor: action.promise.map(|(amount, _)| amount),
-        promise_currency: action.promise.map(|_| currency),
-        promise_on: action.promise.map(|(_, on)| on),
-        source: "user",
-    };
-    ledger::insert_action(&mut tx, portfolio_id, &data).await?;
-
-    if let Some((numbers, reason)) = &action.dispute {
-        let documents = browse::customer_documents(&mut tx, customer_id, LIST_LIMIT).await?;
-        for number in numbers {
-            let document = documents.iter().find(|document| &document.number == number).ok_or_else(|| WebError::BadRequest(format!("document {number} is not one of this customer's")))?;
-            ledger::insert_dispute(&mut tx, portfolio_id, document.id, action.action_on, reason).await?;
-        }
-    }
-    if let Some(task_id) = action.task {
-        browse::complete_task(&mut tx, task_id, customer_id).await?;
-    }
-    recobro_store::users::insert_audit_event(&mut tx, &user.actor.username, "action.logged", &format!("customer:{}", customer.external_ref), Some(&action.kind)).await?;
-    tx.commit().await.map_err(recobro_store::StoreError::from)?;
-    Ok(())
 }

@@ -56,10 +56,14 @@ fn login_page(state: &AppState, tr: Translator, next: String, username: String, 
     Ok(response)
 }
 
+// A missing csrf field reads as empty, so that it fails the token check
+// with the CSRF error page like a wrong token does, instead of a plain-text
+// form error.
 #[derive(Deserialize)]
 pub struct LoginForm {
     username: String,
     password: String,
+    #[serde(default)]
     csrf: String,
     next: Option<String>,
 }
@@ -94,13 +98,17 @@ pub async fn submit(State(state): State<AppState>, ClientAddress(client): Client
     tracing::info!(user = %user.username, "signed in");
     let mut headers = HeaderMap::new();
     headers.append(SET_COOKIE, auth::session_cookie(&state, &token).parse().expect("cookie is ASCII"));
-    headers.append(SET_COOKIE, auth::expired_cookie(LOGIN_CSRF_COOKIE).parse().expect("cookie is ASCII"));
+    // The token cookie was set for /login, and only a cookie of the same
+    // path replaces it.
+    let expired_token = format!("{LOGIN_CSRF_COOKIE}=; Path=/login; HttpOnly; SameSite=Strict; Max-Age=0");
+    headers.append(SET_COOKIE, expired_token.parse().expect("cookie is ASCII"));
     headers.insert(LOCATION, next.parse().map_err(|_| PageError::new(tr, WebError::BadRequest("invalid next path".into())))?);
     Ok((StatusCode::SEE_OTHER, headers).into_response())
 }
 
 #[derive(Deserialize)]
 pub struct CsrfForm {
+    #[serde(default)]
     csrf: String,
 }
 
@@ -122,6 +130,7 @@ fn redirect_with_cookie(location: &str, cookie: &str) -> Response {
 #[derive(Deserialize)]
 pub struct LanguageForm {
     language: String,
+    #[serde(default)]
     csrf: String,
     next: Option<String>,
 }

@@ -2,12 +2,14 @@
 //! [`crate::authz`] before reading anything.
 
 mod customer;
+mod import;
 mod login;
 mod portfolio;
 mod worklist;
 
 use askama::Template;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -35,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/p/{code}/worklist", get(worklist::page))
         .route("/p/{code}/problem-cases", get(portfolio::problem_cases))
         .route("/p/{code}/legal-candidates", get(portfolio::legal_candidates))
+        .route("/p/{code}/import", get(import::form).post(import::submit).layer(DefaultBodyLimit::max(crate::imports::MAX_UPLOAD_BYTES)))
 }
 
 /// Why a page extractor stopped a request.
@@ -75,6 +78,8 @@ pub struct Layout {
     pub username: String,
     pub role: String,
     pub csrf_token: String,
+    /// Where the language switch returns to: the current page.
+    pub page_path: String,
     pub portfolio: Option<(String, String)>,
     pub active: &'static str,
     pub can_view_cases: bool,
@@ -88,6 +93,7 @@ impl Layout {
             username: user.actor.username.clone(),
             role: user.actor.role.code().to_string(),
             csrf_token: user.csrf_token.clone(),
+            page_path: user.page_path.clone(),
             portfolio: portfolio.map(|portfolio| (portfolio.code.clone(), portfolio.name.clone())),
             active,
             can_view_cases: authz::allows(user.actor.role, Permission::ViewCases),

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use recobro_app::reports::{self, AgingGroup, CaseLine, CaseList};
-use recobro_store::browse::{self, CustomerColumn, CustomerFilter, CustomerListRow, CustomerSort, Cursor};
+use recobro_store::browse::{self, BUCKETS, CustomerColumn, CustomerFilter, CustomerListRow, CustomerSort, bucket_bounds, cursor_text, parse_cursor};
 use recobro_store::portfolio::{self as portfolios, Portfolio};
 use recobro_store::runs::{self, RunSummary};
 use serde::Deserialize;
@@ -187,46 +187,9 @@ pub struct CustomerQuery {
     after: Option<String>,
 }
 
-/// Days-past-due bounds of a bucket filter value.
-fn bucket_bounds(bucket: &str) -> Option<(i64, i64)> {
-    match bucket {
-        "current" => Some((i64::MIN, 0)),
-        "1-30" => Some((1, 30)),
-        "31-60" => Some((31, 60)),
-        "61-90" => Some((61, 90)),
-        "91-120" => Some((91, 120)),
-        "121+" => Some((121, i64::MAX)),
-        _ => None,
-    }
-}
-
 const PAGE_SIZE: i64 = 50;
-const BUCKETS: [&str; 6] = ["current", "1-30", "31-60", "61-90", "91-120", "121+"];
 const STAGES: [&str; 5] = ["reminder", "second_reminder", "formal_notice", "problem_case", "judicial_candidate"];
 const SORTS: [&str; 4] = ["days_past_due", "balance", "name", "reference"];
-
-/// Encodes the position after a row for the next page link.
-fn cursor_text(sort: CustomerSort, row: &CustomerListRow) -> String {
-    match sort {
-        CustomerSort::DaysPastDue => format!("{}:{}", row.days_past_due, row.id),
-        CustomerSort::Balance => format!("{}:{}", row.balance_minor, row.id),
-        CustomerSort::Name => format!("{}:{}", row.id, row.name),
-        CustomerSort::Reference => format!("{}:{}", row.id, row.external_ref),
-    }
-}
-
-fn parse_cursor(sort: CustomerSort, text: &str) -> Option<Cursor> {
-    match sort {
-        CustomerSort::DaysPastDue | CustomerSort::Balance => {
-            let (value, id) = text.split_once(':')?;
-            Some(Cursor::Number(value.parse().ok()?, id.parse().ok()?))
-        }
-        CustomerSort::Name | CustomerSort::Reference => {
-            let (id, value) = text.split_once(':')?;
-            Some(Cursor::Text(value.to_string(), id.parse().ok()?))
-        }
-    }
-}
 
 #[derive(Template)]
 #[template(path = "customers.html")]
@@ -361,31 +324,4 @@ async fn case_page(State(state): State<AppState>, user: SignedIn, Path(code): Pa
     };
     let layout = Layout::new(&user, heading.clone(), Some(&portfolio), active);
     render(tr, &CasesPage { tr, layout, code, heading, intro, as_of, lines })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip() {
-        let row = CustomerListRow {
-            id: 42,
-            external_ref: "C-1:2".into(),
-            name: "Ana: SA".into(),
-            segment: None,
-            collector: None,
-            status: "active".into(),
-            stage: None,
-            days_past_due: 95,
-            overdue_minor: 0,
-            balance_minor: -300,
-            currency: "USD".into(),
-        };
-        assert_eq!(parse_cursor(CustomerSort::DaysPastDue, &cursor_text(CustomerSort::DaysPastDue, &row)), Some(Cursor::Number(95, 42)));
-        assert_eq!(parse_cursor(CustomerSort::Balance, &cursor_text(CustomerSort::Balance, &row)), Some(Cursor::Number(-300, 42)));
-        assert_eq!(parse_cursor(CustomerSort::Name, &cursor_text(CustomerSort::Name, &row)), Some(Cursor::Text("Ana: SA".into(), 42)));
-        assert_eq!(parse_cursor(CustomerSort::Reference, &cursor_text(CustomerSort::Reference, &row)), Some(Cursor::Text("C-1:2".into(), 42)));
-        assert_eq!(parse_cursor(CustomerSort::Balance, "x:1"), None);
-    }
 }

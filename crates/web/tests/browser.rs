@@ -1,0 +1,331 @@
+//! The pages in headless Chromium, driven through ChromeDriver, against
+//! the application served on a loopback port with the IBM sample on
+//! SQLite. Each test starts its own ChromeDriver and browser profile.
+//!
+//! The tests print a reason and pass when Chromium or ChromeDriver is
+//! missing (Debian packages `chromium` and `chromium-driver`).
+
+mod fixture;
+
+use std::future::Future;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use recobro_store::Store;
+use recobro_store::testing::TestDb;
+use recobro_web::AppState;
+use serde_json::json;
+
+use fixture::{PASSWORD, PORTFOLIO};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// A ChromeDriver process on a loopback port, stopped on drop.
+struct ChromeDriver {
+    process: Child,
+    port: u16,
+}
+
+impl ChromeDriver {
+    fn start() -> Self {
+        let port = free_port();
+        let process = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .arg("--allowed-ips=127.0.0.1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cannot start chromedriver");
+        let driver = Self { process, port };
+
+        // ChromeDriver takes a moment to listen, so wait for its port, at
+        // most about ten seconds.
+        for _ in 0..100 {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return driver;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("chromedriver did not listen on 127.0.0.1:{port}");
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        // Child::kill signals this process by its id, never by name.
+        self.process.kill().ok();
+        self.process.wait().ok();
+    }
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
+    listener.local_addr().expect("local address").port()
+}
+
+/// Why the browser tests cannot run here, if they cannot.
+fn missing_tools() -> Option<String> {
+    let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER].into_iter().filter(|path| !Path::new(path).exists()).collect();
+    (!missing.is_empty()).then(|| format!("skipped: {} not installed (Debian packages chromium and chromium-driver)", missing.join(" and ")))
+}
+
+/// Serves the application on a loopback port of this runtime. Returns
+/// the base URL and the server task.
+async fn serve(store: &Store) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    let address = listener.local_addr().expect("local address");
+    let app = recobro_web::router(AppState::new(store.clone(), false));
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("the server runs");
+    });
+    (format!("http://{address}"), server)
+}
+
+async fn open_browser(driver: &ChromeDriver, profile: &Path) -> Client {
+    let capabilities = json!({
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": [
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--lang=es",
+                "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+            "prefs": { "intl.accept_languages": "es" },
+        }
+    });
+    let serde_json::Value::Object(capabilities) = capabilities else { unreachable!("a JSON object") };
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector).capabilities(capabilities).connect(&driver.url()).await.expect("cannot open a ChromeDriver session")
+}
+
+/// Runs `scenario` with a browser and the base URL of the application,
+/// then closes the browser and stops ChromeDriver and the server, also
+/// when the scenario panics.
+async fn in_browser<Scenario, Outcome>(scenario: Scenario)
+where
+    Scenario: FnOnce(Client, String) -> Outcome,
+    Outcome: Future<Output = ()> + Send + 'static,
+{
+    if let Some(reason) = missing_tools() {
+        eprintln!("{reason}");
+        return;
+    }
+    let db = TestDb::sqlite();
+    let store = db.open().await.expect("cannot open the test database");
+    fixture::seed(&store).await;
+    let (base, server) = serve(&store).await;
+    let driver = ChromeDriver::start();
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let client = open_browser(&driver, profile.path()).await;
+
+    let outcome = tokio::spawn(scenario(client.clone(), base)).await;
+    client.close().await.ok();
+    drop(driver);
+    server.abort();
+    store.close().await;
+    if let Err(error) = outcome {
+        std::panic::resume_unwind(error.into_panic());
+    }
+}
+
+/// Signs in through the form and waits for the page of `next`.
+async fn sign_in(client: &Client, base: &str, username: &str, next: &str) {
+    client.goto(&format!("{base}/login?next={next}")).await.expect("the sign-in page");
+    client.find(Locator::Id("username")).await.expect("username field").send_keys(username).await.expect("typing");
+    client.find(Locator::Id("password")).await.expect("password field").send_keys(PASSWORD).await.expect("typing");
+    client.find(Locator::Css("form button[type=submit]")).await.expect("sign-in button").click().await.expect("click");
+    wait_for_path(client, next).await;
+}
+
+async fn wait_for_path(client: &Client, path: &str) {
+    let current = client.current_url().await.expect("current URL");
+    let expected = current.join(path).expect("a valid path");
+    client.wait().for_url(&expected).await.unwrap_or_else(|error| panic!("the browser did not reach {path}: {error}"));
+}
+
+async fn text_of(client: &Client, css: &str) -> String {
+    client.find(Locator::Css(css)).await.unwrap_or_else(|error| panic!("no element {css}: {error}")).text().await.expect("element text")
+}
+
+/// Takes a screenshot of the whole page into target/screenshots/.
+async fn screenshot(client: &Client, name: &str) -> PathBuf {
+    // The window is the page's height plus what the window adds around
+    // the viewport, so that the screenshot contains the whole page.
+    let script = "return document.documentElement.scrollHeight + window.outerHeight - window.innerHeight;";
+    let height = client.execute(script, vec![]).await.expect("page height");
+    let height = height.as_u64().expect("a height in pixels").clamp(600, 6000) as u32;
+    client.set_window_size(1280, height).await.expect("window resize");
+
+    let folder = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+        .join("screenshots");
+    std::fs::create_dir_all(&folder).expect("cannot create the screenshot folder");
+    let path = folder.join(format!("{name}.png"));
+    let png = client.screenshot().await.expect("a screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "the screenshot is a PNG");
+    std::fs::write(&path, png).expect("cannot write the screenshot");
+    path
+}
+
+/// Reads the labels of the aging chart's amount axis, as Chart.js drew
+/// them.
+async fn aging_axis_labels(client: &Client) -> Vec<String> {
+    let script = "const chart = window.Chart.getChart(document.getElementById('aging-chart'));
+        return chart.scales.y.ticks.map((tick) => tick.label);";
+    let labels = client.execute(script, vec![]).await.expect("axis labels");
+    serde_json::from_value(labels).expect("a list of labels")
+}
+
+async fn press(client: &Client, key: Key) {
+    let actions = KeyActions::new("keyboard".to_string()).then(KeyAction::Down { value: key.into() }).then(KeyAction::Up { value: key.into() });
+    client.perform_actions(actions).await.expect("key press");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn manager_dashboard() {
+    in_browser(|client, base| async move {
+        let dashboard = format!("/p/{PORTFOLIO}");
+        sign_in(&client, &base, "gerente", &dashboard).await;
+
+        assert_eq!(text_of(&client, "h1").await, "IBM accounts-receivable sample");
+        assert_eq!(text_of(&client, "#figure-total").await, "5.119,85");
+        assert_eq!(text_of(&client, "#figure-overdue").await, "835,56");
+        assert_eq!(text_of(&client, "#figure-problem").await, "0");
+
+        // Chart.js drew the aging chart: the canvas has a chart and painted
+        // pixels.
+        let script = "const canvas = document.getElementById('aging-chart');
+            if (!window.Chart || !window.Chart.getChart(canvas)) { return -1; }
+            const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+            let painted = 0;
+            for (let i = 3; i < pixels.length; i += 4) { if (pixels[i] > 0) { painted += 1; } }
+            return painted;";
+        let painted = client.execute(script, vec![]).await.expect("chart check").as_i64().expect("a count");
+        assert!(painted > 0, "the aging chart is drawn ({painted} painted pixels; -1 means no chart)");
+        let size = client.find(Locator::Id("aging-chart")).await.expect("canvas").rectangle().await.expect("canvas box");
+        assert!(size.2 > 300.0, "the chart is wide: {size:?}");
+        assert!(size.3 > 100.0, "the chart is tall: {size:?}");
+
+        // The axis follows the page's language: Spanish numbers of four
+        // digits have no group separator, and a comma would be English.
+        let labels = aging_axis_labels(&client).await;
+        assert!(labels.contains(&"4000".to_string()), "{labels:?}");
+        assert!(labels.iter().all(|label| !label.contains(',')), "{labels:?}");
+
+        let path = screenshot(&client, "dashboard").await;
+        eprintln!("dashboard screenshot: {}", path.display());
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn collector_logs_promise() {
+    in_browser(|client, base| async move {
+        let worklist = format!("/p/{PORTFOLIO}/worklist");
+        sign_in(&client, &base, "ana", &worklist).await;
+
+        let customer = format!("/p/{PORTFOLIO}/customers/7209-MDWKR");
+        client.find(Locator::Css(&format!("#worklist a[href='{customer}']"))).await.expect("the customer in the worklist").click().await.expect("click");
+        wait_for_path(&client, &customer).await;
+        assert!(text_of(&client, "h1").await.contains("7209-MDWKR"));
+
+        client.find(Locator::Css("a.button")).await.expect("the log action button").click().await.expect("click");
+        client.wait().for_element(Locator::Id("action-form")).await.expect("the action form");
+        assert_eq!(client.find(Locator::Id("kind")).await.expect("kind").prop("value").await.expect("value").as_deref(), Some("call"), "a call by default");
+        client.find(Locator::Id("outcome")).await.expect("outcome").select_by_value("promise_to_pay").await.expect("select");
+        client.find(Locator::Id("promise_amount")).await.expect("amount").send_keys("150,00").await.expect("typing");
+        // A date input takes keys in the browser's display format. Setting
+        // its value takes the ISO date that the form submits.
+        client.execute("document.getElementById('promise_on').value = '2013-07-15';", vec![]).await.expect("date");
+        client.find(Locator::Id("notes")).await.expect("notes").send_keys("Paga el lunes por transferencia.").await.expect("typing");
+        client.find(Locator::Css("#action-form button[type=submit]")).await.expect("save").click().await.expect("click");
+
+        wait_for_path(&client, &customer).await;
+        let timeline = text_of(&client, "#action-timeline").await;
+        assert!(timeline.contains("30/06/2013 · Llamada · Promesa de pago · ana"), "{timeline}");
+        assert!(timeline.contains("Promesa de pago: 150,00 USD · 15/07/2013"), "{timeline}");
+        assert!(timeline.contains("Paga el lunes por transferencia."), "{timeline}");
+
+        let path = screenshot(&client, "customer").await;
+        eprintln!("customer screenshot: {}", path.display());
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn language_switch() {
+    in_browser(|client, base| async move {
+        let dashboard = format!("/p/{PORTFOLIO}");
+        sign_in(&client, &base, "consulta", &dashboard).await;
+        assert_eq!(text_of(&client, "nav a[aria-current=page]").await, "Tablero");
+        assert_eq!(text_of(&client, "section.panel h2").await, "Reporte de antigüedad de saldos");
+
+        client.find(Locator::Id("language-select")).await.expect("language menu").select_by_value("en").await.expect("select");
+        client.find(Locator::Css("form[action='/language'] button")).await.expect("change button").click().await.expect("click");
+        client.wait().for_element(Locator::Css("html[lang=en]")).await.expect("an English page");
+
+        assert_eq!(client.current_url().await.expect("URL").path(), dashboard, "the switch stays on the page");
+        assert_eq!(text_of(&client, "nav a[aria-current=page]").await, "Dashboard");
+        assert_eq!(text_of(&client, "section.panel h2").await, "Aging report");
+        assert_eq!(text_of(&client, "#figure-total").await, "5,119.85");
+        let labels = aging_axis_labels(&client).await;
+        assert!(labels.contains(&"4,000".to_string()), "the chart's axis in English: {labels:?}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn collector_forbidden_page() {
+    in_browser(|client, base| async move {
+        sign_in(&client, &base, "ana", &format!("/p/{PORTFOLIO}/worklist")).await;
+        // 0783-PEPYR is luis's customer.
+        client.goto(&format!("{base}/p/{PORTFOLIO}/customers/0783-PEPYR")).await.expect("navigation");
+        assert_eq!(text_of(&client, "h1").await, "Algo salió mal (403)");
+        assert_eq!(text_of(&client, "[role=alert]").await, "No tiene permiso para ver o cambiar esto.");
+        let source = client.source().await.expect("page source");
+        assert!(!source.contains("0783-PEPYR"), "nothing of the customer is shown");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn skip_link_first_tab() {
+    in_browser(|client, base| async move {
+        sign_in(&client, &base, "ana", &format!("/p/{PORTFOLIO}/worklist")).await;
+
+        press(&client, Key::Tab).await;
+        let focused = client.active_element().await.expect("a focused element");
+        assert_eq!(focused.attr("class").await.expect("class").as_deref(), Some("skip-link"), "the first Tab stop");
+        assert_eq!(focused.text().await.expect("text"), "Ir al contenido");
+        // The skip link sits off screen until it has the focus.
+        let (x, y, width, height) = focused.rectangle().await.expect("its box");
+        assert!(x >= 0.0, "the focused skip link is on screen: x = {x}");
+        assert!(y >= 0.0, "the focused skip link is on screen: y = {y}");
+        assert!(width > 0.0, "the focused skip link has a width");
+        assert!(height > 0.0, "the focused skip link has a height");
+
+        press(&client, Key::Enter).await;
+        let focused = client.active_element().await.expect("a focused element");
+        assert_eq!(focused.attr("id").await.expect("id").as_deref(), Some("main"), "the skip link moves focus to the content");
+    })
+    .await;
+}
