@@ -245,24 +245,7 @@ pub async fn find_customer(conn: &mut Conn, portfolio_id: i64, external_ref: &st
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = customers else { return Ok(None) };
-    Ok(Some((
-        row.try_get("id")?,
-        crate::ledger::CustomerData {
-            external_ref: row.try_get("external_ref")?,
-            name: row.try_get("name")?,
-            tax_id: row.try_get("tax_id")?,
-            email: row.try_get("email")?,
-            phone: row.try_get("phone")?,
-            language: row.try_get("language")?,
-            segment: row.try_get("segment")?,
-            region: row.try_get("region")?,
-            preferred_channel: row.try_get("preferred_channel")?,
-            credit_limit_minor: row.try_get("credit_limit_minor")?,
-            currency: row.try_get("currency")?,
-            collector: row.try_get("collector")?,
-            status: row.try_get("status")?,
-        },
-    )))
+    Ok(Some((row.try_get("id")?, crate::ledger::customer_from_row(&row)?)))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

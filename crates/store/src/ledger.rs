@@ -36,7 +36,7 @@ pub async fn load_customers(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<(i
     rows.iter().map(|row| Ok((row.try_get("id")?, customer_from_row(row)?))).collect()
 }
 
-fn customer_from_row(row: &AnyRow) -> Result<CustomerData> {
+pub(crate) fn customer_from_row(row: &AnyRow) -> Result<CustomerData> {
     Ok(CustomerData {
         external_ref: row.try_get("external_ref")?,
         name: row.try_get("name")?,
