@@ -2,6 +2,7 @@
 //! the demo.
 
 mod demo;
+mod disputes;
 mod policy;
 mod users;
 
@@ -61,6 +62,30 @@ enum Command {
         #[arg(long)]
         collector: Option<String>,
     },
+    /// Open and resolve disputes on documents.
+    #[command(subcommand)]
+    Dispute(DisputeCommand),
+    /// Change a customer's relationship status (active, watch, credit_hold, do_not_continue).
+    Customer {
+        #[arg(long)]
+        portfolio: String,
+        /// The customer's reference.
+        #[arg(long)]
+        customer: String,
+        #[arg(long)]
+        status: String,
+    },
+    /// Export the customers on credit hold or not to continue, for the ERP and sales.
+    ExportHolds {
+        #[arg(long)]
+        portfolio: String,
+        /// table, csv, json or xlsx.
+        #[arg(long, default_value = "csv", value_parser = parse_format)]
+        format: OutputFormat,
+        /// Write to this file instead of standard output (required for xlsx).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Send the reminder emails of the daily run's tasks.
     #[command(subcommand)]
     Reminders(RemindersCommand),
@@ -113,6 +138,47 @@ pub(crate) enum UserCommand {
     },
     /// List the users.
     List,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum DisputeCommand {
+    /// Open a dispute: the document gets no reminders or escalation while it is open.
+    Open {
+        #[arg(long)]
+        portfolio: String,
+        /// The document's number.
+        #[arg(long)]
+        document: String,
+        /// invoice or debit_note.
+        #[arg(long, default_value = "invoice")]
+        kind: String,
+        /// The customer's reason.
+        #[arg(long)]
+        reason: String,
+        /// The day the customer raised it (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        date: NaiveDate,
+    },
+    /// Close the open dispute of a document as accepted or rejected.
+    Resolve {
+        #[arg(long)]
+        portfolio: String,
+        #[arg(long)]
+        document: String,
+        #[arg(long, default_value = "invoice")]
+        kind: String,
+        /// accepted (the customer was right) or rejected.
+        #[arg(long)]
+        outcome: String,
+        #[arg(long, value_parser = parse_date)]
+        date: NaiveDate,
+        /// The credit note issued for an accepted dispute.
+        #[arg(long)]
+        credit_note: Option<String>,
+        /// What was decided and why.
+        #[arg(long)]
+        note: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -327,6 +393,9 @@ async fn execute(cli: Cli) -> Result<()> {
         Command::Token(TokenCommand::Create { username }) => users::create_token(&store, &username).await,
         Command::Assign { portfolio, customer, collector } => users::assign(&store, &portfolio, &customer, collector.as_deref()).await,
         Command::Policy(command) => policy::policy_command(&store, command).await,
+        Command::Dispute(command) => disputes::dispute_command(&store, command).await,
+        Command::Customer { portfolio, customer, status } => disputes::set_status(&store, &portfolio, &customer, &status).await,
+        Command::ExportHolds { portfolio, format, output } => disputes::export_holds(&store, &portfolio, format, output).await,
         Command::Reminders(RemindersCommand::Send { portfolio, as_of, dry_run, templates }) => send_reminders(&store, &portfolio, as_of, dry_run, templates).await,
         Command::Worklist { portfolio, collector, as_of, format } => policy::worklist(&store, &portfolio, collector.as_deref(), as_of, format).await,
         Command::Serve { addr } => {
@@ -514,7 +583,11 @@ async fn report_command(store: &Store, command: ReportCommand) -> Result<()> {
 /// Writes a report in the chosen format to the output file or standard
 /// output; `sheet_name` names the sheet of a workbook.
 fn emit(args: &ReportArgs, sheet_name: &str, table: Table, json: &serde_json::Value) -> Result<()> {
-    match (args.format, &args.output) {
+    emit_table(args.format, args.output.as_deref(), sheet_name, table, json)
+}
+
+pub(crate) fn emit_table(format: OutputFormat, output: Option<&Path>, sheet_name: &str, table: Table, json: &serde_json::Value) -> Result<()> {
+    match (format, output) {
         (OutputFormat::Xlsx, None) => bail!("--format xlsx needs --output FILE.xlsx"),
         (OutputFormat::Xlsx, Some(path)) => table.write_xlsx(path, sheet_name).with_context(|| format!("cannot write {}", path.display()))?,
         (format, output) => {

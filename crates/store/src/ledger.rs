@@ -517,3 +517,69 @@ pub async fn assign_unassigned_in_turn(conn: &mut Conn, portfolio_id: i64, colle
     }
     Ok(rows.len() as u64)
 }
+
+/// A document found by kind and number, with its customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentRef {
+    pub id: i64,
+    pub customer_id: i64,
+    pub customer_ref: String,
+}
+
+pub async fn find_document(conn: &mut Conn, portfolio_id: i64, kind: &str, number: &str) -> Result<Option<DocumentRef>> {
+    let row = sqlx::query(
+        "SELECT d.id, d.customer_id, c.external_ref FROM document d JOIN customer c ON c.id = d.customer_id \
+         WHERE d.portfolio_id = $1 AND d.kind = $2 AND d.number = $3",
+    )
+    .bind(portfolio_id)
+    .bind(kind)
+    .bind(number)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match row {
+        Some(row) => Ok(Some(DocumentRef { id: row.try_get("id")?, customer_id: row.try_get("customer_id")?, customer_ref: row.try_get("external_ref")? })),
+        None => Ok(None),
+    }
+}
+
+/// Closes the open disputes of a document as `accepted` or `rejected`.
+/// Returns how many were open.
+pub async fn resolve_disputes(conn: &mut Conn, document_id: i64, status: &str, resolved_on: NaiveDate, resolution: &str, credit_note_id: Option<i64>) -> Result<u64> {
+    let result = sqlx::query(
+        "UPDATE dispute SET status = $2, resolved_on = $3, resolution = $4, credit_note_id = $5 \
+         WHERE document_id = $1 AND status = 'open' AND opened_on <= $3",
+    )
+    .bind(document_id)
+    .bind(status)
+    .bind(date_text(resolved_on))
+    .bind(resolution)
+    .bind(credit_note_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(result.rows_affected())
+}
+
+/// Sets a customer's relationship status. Returns false when the portfolio
+/// has no customer with that reference.
+pub async fn set_customer_status(conn: &mut Conn, portfolio_id: i64, customer_ref: &str, status: &str) -> Result<bool> {
+    let result = sqlx::query("UPDATE customer SET status = $3 WHERE portfolio_id = $1 AND external_ref = $2")
+        .bind(portfolio_id)
+        .bind(customer_ref)
+        .bind(status)
+        .execute(&mut *conn)
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// The customers whose relationship status is one of `statuses`, by
+/// reference.
+pub async fn customers_with_status(conn: &mut Conn, portfolio_id: i64, statuses: &[&str]) -> Result<Vec<CustomerData>> {
+    let mut customers = Vec::new();
+    for (_, customer) in load_customers(conn, portfolio_id).await? {
+        if statuses.contains(&customer.status.as_str()) {
+            customers.push(customer);
+        }
+    }
+    customers.sort_by(|a, b| a.external_ref.cmp(&b.external_ref));
+    Ok(customers)
+}
