@@ -62,9 +62,11 @@ impl Store {
         let options = AnyConnectOptions::from_str(&url).map_err(|_| StoreError::InvalidUrl { url: url.clone() })?;
 
         let pool_options = match engine {
-            // One writer at a time is how SQLite works; a single connection
-            // also keeps an in-process transaction from waiting on itself.
-            Engine::Sqlite => AnyPoolOptions::new().max_connections(1).after_connect(|connection, _| {
+            // In WAL mode readers run beside the one writer, so pages are
+            // served in parallel. A second writer waits up to the busy
+            // timeout; no code path writes on a second connection while it
+            // holds a transaction open on the first.
+            Engine::Sqlite => AnyPoolOptions::new().max_connections(4).after_connect(|connection, _| {
                 Box::pin(async move {
                     connection.execute("PRAGMA journal_mode = WAL").await?;
                     connection.execute("PRAGMA foreign_keys = ON").await?;
