@@ -24,7 +24,7 @@ pub enum ReportError {
     Store(#[from] StoreError),
 }
 
-/// How the aging report groups its lines.
+/// The grouping of the aging report's lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AgingGroup {
     Bucket,
@@ -139,7 +139,7 @@ impl AgingReport {
     }
 
     /// The JSON form. The top-level figures are those of the portfolio's
-    /// currency; `by_currency` holds every currency with open items.
+    /// currency; `by_currency` contains every currency with open items.
     pub fn to_json(&self) -> Value {
         let (line, customers) = &self.totals[&self.portfolio_currency];
         let mut value = self.currency_json(self.portfolio_currency, line, *customers);
@@ -214,7 +214,7 @@ impl AgingReport {
     }
 }
 
-/// Which cases a case report lists.
+/// The list a case report shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseList {
     /// 90 or more days past due, as the policy sets.
@@ -327,7 +327,7 @@ fn case_lines(
     lines
 }
 
-/// The table form of a case list.
+/// Builds the table form of a case list.
 pub fn case_table(title: String, lines: &[CaseLine]) -> Table {
     let headers = ["customer", "name", "collector", "stage", "days past due", "oldest due", "currency", "overdue", "balance", "last action", "next action"]
         .map(String::from)

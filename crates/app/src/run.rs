@@ -34,7 +34,7 @@ pub enum RunError {
     Store(#[from] StoreError),
 }
 
-/// What a run did, for the command line and the run record.
+/// The counts and totals of a run, for the command line and the run record.
 #[derive(Debug, Clone)]
 pub struct RunOutcome {
     pub portfolio: String,
@@ -210,7 +210,7 @@ impl Stager<'_, '_> {
         Ok(())
     }
 
-    /// The tasks a stage's actions create: kind and channel. Reminders of
+    /// Lists the tasks a stage's actions create: kind and channel. Reminders of
     /// every channel are one kind. Marking a problem case is a flag of the
     /// case, not a task.
     fn stage_tasks(&self, customer: &CustomerInfo, actions: &[StageAction]) -> Vec<(&'static str, Option<String>)> {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dates::days_past_due;
 
-/// What entering a stage asks for.
+/// An action that entering a stage requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StageAction {
@@ -71,7 +71,7 @@ impl fmt::Display for StageAction {
     }
 }
 
-/// Who carries out a stage's tasks.
+/// The role that carries out a stage's tasks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Owner {
@@ -174,7 +174,7 @@ pub struct StageStep {
     pub skipped: bool,
 }
 
-/// What the policy sees of a customer on the as-of date.
+/// The facts of a customer that the policy uses on the as-of date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CaseStanding<'a> {
     /// Due date of the oldest unpaid document that is not disputed.

@@ -62,7 +62,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
     }
 }
 
-/// The signed-in user as authorization sees them.
+/// The signed-in user as authorization uses them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     pub user_id: i64,

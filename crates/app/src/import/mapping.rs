@@ -32,7 +32,7 @@ impl RecordKind {
         RecordKind::Snapshot,
     ];
 
-    /// The section name in a profile, such as `customer`.
+    /// Returns the section name in a profile, such as `customer`.
     pub fn section(self) -> &'static str {
         match self {
             RecordKind::Customer => "customer",
@@ -45,7 +45,7 @@ impl RecordKind {
         }
     }
 
-    /// The `--kind` name on the command line, such as `customers`.
+    /// Returns the `--kind` name on the command line, such as `customers`.
     pub fn cli_name(self) -> &'static str {
         match self {
             RecordKind::Customer => "customers",
@@ -95,7 +95,7 @@ impl RecordKind {
     }
 }
 
-/// How one field gets its value from a row.
+/// The source of one field's value in a row.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
 pub enum FieldSpec {
@@ -171,7 +171,7 @@ struct ProfileFile {
     snapshot: Option<Section>,
 }
 
-/// What to do with a payment that names no document.
+/// The handling of a payment that names no document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnallocatedPayments {
     OldestFirst,
@@ -287,7 +287,7 @@ impl Profile {
         })
     }
 
-    /// The profile for `--kind` without a mapping file: every field reads
+    /// Builds the profile for `--kind` without a mapping file: every field reads
     /// the column of the same name, when the file has it.
     pub fn canonical(kind: RecordKind) -> Self {
         Profile::parse(kind.cli_name(), "", Some(kind)).expect("an empty profile with a kind is valid")

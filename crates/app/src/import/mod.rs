@@ -31,7 +31,7 @@ use plan::{SourceIndex, StoredLedger, WritePlan};
 use records::FileRecords;
 use source::Source;
 
-/// What an import read and wrote.
+/// The rows an import read and the records it wrote.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ImportSummary {
     pub file: String,
@@ -109,7 +109,7 @@ fn read_records(path: &Path, file_name: &str, profile: Profile, portfolio_curren
     Ok((records, rows, parser.columns()))
 }
 
-/// A progress bar over the bytes of the file, drawn only on a terminal and
+/// Builds a progress bar over the bytes of the file, drawn only on a terminal and
 /// for files large enough to take a while.
 fn progress_bar(path: &Path) -> ProgressBar {
     const SHOW_FROM_BYTES: u64 = 4 * 1024 * 1024;
