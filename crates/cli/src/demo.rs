@@ -58,6 +58,9 @@ const PORTFOLIOS: [DemoPortfolio; 2] = [
 /// Builds the demo database at `db_url`, or at `recobro-demo.db` in the
 /// current folder (replaced when it exists) when no URL was given.
 pub async fn run(db_url: Option<&str>, args: &crate::DemoArgs) -> Result<()> {
+    // A busy port fails before the database is built.
+    let listener = if args.no_serve { None } else { Some(recobro_web::listen(args.addr).await?) };
+
     let url = match db_url {
         Some(url) => url.to_string(),
         None => {
@@ -87,10 +90,10 @@ pub async fn run(db_url: Option<&str>, args: &crate::DemoArgs) -> Result<()> {
     println!("The demo database is {url}. Try:");
     println!("  recobro --db {url} report aging --portfolio uci-cards --as-of 2005-09-30 --by customer --format csv");
     println!("  recobro --db {url} report legal-candidates --portfolio uci-cards --as-of 2005-09-30 --format json");
-    if args.no_serve {
+    let Some(listener) = listener else {
         store.close().await;
         return Ok(());
-    }
+    };
 
     println!();
     println!("Web pages: http://{}/  (stop with Ctrl+C)", args.addr);
@@ -98,7 +101,7 @@ pub async fn run(db_url: Option<&str>, args: &crate::DemoArgs) -> Result<()> {
     for (username, role) in DEMO_USERS {
         println!("  {username:<10} {role}");
     }
-    recobro_web::serve(store, args.addr).await
+    recobro_web::serve(store, listener).await
 }
 
 fn remove_sqlite_file(path: &Path) -> Result<()> {

@@ -398,10 +398,13 @@ async fn execute(cli: Cli) -> Result<()> {
         Command::ExportHolds { portfolio, format, output } => disputes::export_holds(&store, &portfolio, format, output).await,
         Command::Reminders(RemindersCommand::Send { portfolio, as_of, dry_run, templates }) => send_reminders(&store, &portfolio, as_of, dry_run, templates).await,
         Command::Worklist { portfolio, collector, as_of, format } => policy::worklist(&store, &portfolio, collector.as_deref(), as_of, format).await,
-        Command::Serve { addr } => {
-            println!("serving {} on http://{addr}/", cli.db);
-            recobro_web::serve(store.clone(), addr).await
-        }
+        Command::Serve { addr } => match recobro_web::listen(addr).await {
+            Ok(listener) => {
+                println!("serving {} on http://{addr}/ (stop with Ctrl+C)", cli.db);
+                recobro_web::serve(store.clone(), listener).await
+            }
+            Err(error) => Err(error),
+        },
         Command::Demo(_) => unreachable!("handled above"),
     };
     store.close().await;

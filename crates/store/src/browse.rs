@@ -429,17 +429,39 @@ pub struct TaskRow {
 /// most urgent first: the most days past due, then the largest overdue
 /// amount.
 pub async fn open_tasks(conn: &mut Conn, portfolio_id: i64, assigned_to: Option<&str>, as_of: NaiveDate, limit: i64) -> Result<Vec<TaskRow>> {
+    open_tasks_page(conn, portfolio_id, assigned_to, as_of, limit, 0).await
+}
+
+/// Counts the open tasks [`open_tasks`] lists.
+pub async fn count_open_tasks(conn: &mut Conn, portfolio_id: i64, assigned_to: Option<&str>, as_of: NaiveDate) -> Result<i64> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM task t WHERE t.portfolio_id = $1 AND t.status = 'open' AND t.due_on <= $2 \
+           AND ($3 IS NULL OR t.assigned_to = $3)",
+    )
+    .bind(portfolio_id)
+    .bind(date_text(as_of))
+    .bind(assigned_to)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("n")?)
+}
+
+/// One page of [`open_tasks`]: `limit` tasks after skipping `offset`. A
+/// worklist changes as tasks close, so pages are by position in priority
+/// order rather than by a cursor.
+pub async fn open_tasks_page(conn: &mut Conn, portfolio_id: i64, assigned_to: Option<&str>, as_of: NaiveDate, limit: i64, offset: i64) -> Result<Vec<TaskRow>> {
     let rows = sqlx::query(
         "SELECT t.id, c.external_ref, c.name, t.kind, t.channel, t.stage, t.due_on, t.assigned_to, \
            k.days_past_due, k.overdue_minor, k.currency \
          FROM task t JOIN customer c ON c.id = t.customer_id JOIN collection_case k ON k.id = t.case_id \
          WHERE t.portfolio_id = $1 AND t.status = 'open' AND t.due_on <= $2 AND ($3 IS NULL OR t.assigned_to = $3) \
-         ORDER BY k.days_past_due DESC, k.overdue_minor DESC, t.id LIMIT $4",
+         ORDER BY k.days_past_due DESC, k.overdue_minor DESC, t.id LIMIT $4 OFFSET $5",
     )
     .bind(portfolio_id)
     .bind(date_text(as_of))
     .bind(assigned_to)
     .bind(limit)
+    .bind(offset)
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
@@ -503,4 +525,42 @@ mod tests {
         assert_eq!(parse_cursor(CustomerSort::Reference, &cursor_text(CustomerSort::Reference, &row)), Some(Cursor::Text("C-1:2".into(), 42)));
         assert_eq!(parse_cursor(CustomerSort::Balance, "x:1"), None);
     }
+}
+
+/// A snapshot account of a customer as its latest snapshot on or before a
+/// date delivered it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotAccountRow {
+    pub account_ref: String,
+    pub snapshot_date: NaiveDate,
+    pub balance_minor: i64,
+    pub days_past_due: i64,
+    pub credit_limit_minor: Option<i64>,
+    pub currency: String,
+}
+
+/// The customer's snapshot accounts as of `as_of`, one row per account.
+pub async fn customer_snapshot_accounts(conn: &mut Conn, customer_id: i64, as_of: NaiveDate) -> Result<Vec<SnapshotAccountRow>> {
+    let rows = sqlx::query(
+        "SELECT s.account_ref, s.snapshot_date, s.balance_minor, s.days_past_due, s.credit_limit_minor, s.currency \
+         FROM snapshot_account s WHERE s.customer_id = $1 AND s.snapshot_date = (SELECT MAX(l.snapshot_date) \
+           FROM snapshot_account l WHERE l.customer_id = s.customer_id AND l.account_ref = s.account_ref AND l.snapshot_date <= $2) \
+         ORDER BY s.account_ref",
+    )
+    .bind(customer_id)
+    .bind(date_text(as_of))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(SnapshotAccountRow {
+                account_ref: row.try_get("account_ref")?,
+                snapshot_date: get_date(row, "snapshot_date")?,
+                balance_minor: row.try_get("balance_minor")?,
+                days_past_due: row.try_get("days_past_due")?,
+                credit_limit_minor: row.try_get("credit_limit_minor")?,
+                currency: row.try_get("currency")?,
+            })
+        })
+        .collect()
 }

@@ -30,6 +30,8 @@ pub type Transaction<'c> = sqlx::Transaction<'c, sqlx::Any>;
 pub enum StoreError {
     #[error("invalid database URL {url:?}: use sqlite://PATH or postgres://USER@HOST/DB")]
     InvalidUrl { url: String },
+    #[error("cannot connect to {url}: {message}")]
+    Connect { url: String, message: String },
     #[error("database error: {0}")]
     Sql(#[from] sqlx::Error),
     #[error("database migration failed: {0}")]
@@ -77,7 +79,15 @@ impl Store {
             }),
             Engine::Postgres => AnyPoolOptions::new().max_connections(8),
         };
-        let pool = pool_options.connect_with(options).await?;
+        // One direct connection first, so that a refused connection or a
+        // missing database is reported as such rather than as a pool
+        // timeout.
+        {
+            use sqlx::Connection;
+            let connection = sqlx::AnyConnection::connect_with(&options).await.map_err(|error| connect_error(engine, &url, error))?;
+            connection.close().await.ok();
+        }
+        let pool = pool_options.acquire_timeout(std::time::Duration::from_secs(10)).connect_with(options).await?;
 
         let store = Self { pool, engine };
         store.migrate().await?;
@@ -111,6 +121,18 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Explains a failed first connection, with what to do about it.
+fn connect_error(engine: Engine, url: &str, error: sqlx::Error) -> StoreError {
+    let text = error.to_string();
+    let hint = match engine {
+        Engine::Postgres if text.contains("does not exist") => "; create the database first, for example with createdb",
+        Engine::Postgres if matches!(error, sqlx::Error::Io(_)) => "; check that PostgreSQL runs and accepts connections at that host and port",
+        Engine::Sqlite if matches!(error, sqlx::Error::Database(_)) => "; check that the folder exists and is writable",
+        _ => "",
+    };
+    StoreError::Connect { url: url.to_string(), message: format!("{text}{hint}") }
 }
 
 /// Returns the engine of `url` and the URL sqlx should open. A SQLite URL

@@ -154,6 +154,12 @@ impl Translator {
         grouped
     }
 
+    /// Looks up a message whose `$count` argument picks the plural form.
+    pub fn count(&self, key: &str, count: &i64) -> String {
+        let arguments: HashMap<Cow<'static, str>, FluentValue> = HashMap::from([(Cow::Borrowed("count"), FluentValue::from(*count))]);
+        LOCALES.try_lookup_with_args(self.language.identifier(), key, &arguments).unwrap_or_else(|| key.to_string())
+    }
+
     /// "As of DATE" in the user's language.
     pub fn as_of(&self, date: &NaiveDate) -> String {
         self.t_args("as-of", &[("date", self.date(date))])
@@ -200,6 +206,9 @@ mod tests {
         assert_eq!(english.date(&date), "31 Jan 2024");
         assert_eq!(spanish.decimal("-1234567.50"), "-1.234.567,50");
         assert_eq!(english.decimal("1234"), "1,234");
+        assert_eq!(english.count("worklist-count", &1), "1 open task");
+        assert_eq!(english.count("worklist-count", &3844), "3844 open tasks");
+        assert_eq!(spanish.count("worklist-count", &2), "2 tareas pendientes");
     }
 
     #[test]
@@ -225,7 +234,7 @@ mod tests {
         for folder in folders {
             for entry in std::fs::read_dir(folder).unwrap() {
                 let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-                for pattern in [".t(\"", ".t_args(\""] {
+                for pattern in [".t(\"", ".t_args(\"", ".count(\""] {
                     for piece in text.split(pattern).skip(1) {
                         if let Some(key) = piece.split('"').next().filter(|key| !key.contains('{')) {
                             keys.insert(key.to_string());

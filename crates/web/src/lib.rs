@@ -47,14 +47,22 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves the application on `address` until the process is stopped.
-pub async fn serve(store: Store, address: SocketAddr) -> anyhow::Result<()> {
+/// Opens the listening socket, so that a busy port fails before any other
+/// work.
+pub async fn listen(address: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(address).await.map_err(|error| {
+        anyhow::anyhow!("cannot listen on {address}: {error}; stop the program that uses it or choose another address with --addr")
+    })
+}
+
+/// Serves the application on an open listener until the process is stopped.
+pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+    let address = listener.local_addr()?;
     // A plain-HTTP server on a loopback address is a developer's or the
     // demo's; anywhere else it is expected behind HTTPS, so cookies are
     // marked Secure.
     let secure_cookies = !address.ip().is_loopback();
     let app = router(AppState::new(store, secure_cookies));
-    let listener = tokio::net::TcpListener::bind(address).await?;
     tracing::info!(%address, "web server listening");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await?;
     Ok(())

@@ -115,6 +115,10 @@ payment-date = Date
 payment-allocations = Applied to
 actions-title = Collection actions
 actions-none = No collection actions recorded yet.
+accounts-title = Accounts (balance and days past due as delivered)
+account-reference = Account
+account-snapshot-date = Snapshot date
+account-credit-limit = Credit limit
 
 ## Logging an action
 action-title = Log a collection action
@@ -146,6 +150,11 @@ action-error-next-past = The next action date cannot be before the action date.
 ## Worklist
 worklist-title = Worklist
 worklist-everyone = Every collector
+worklist-count = { $count ->
+    [one] 1 open task
+   *[other] { $count } open tasks
+}
+pager-previous = Previous page
 worklist-empty = Nothing is due. The daily run creates the tasks of each case.
 worklist-priority = Priority
 worklist-task = Task

@@ -115,6 +115,10 @@ payment-date = Fecha
 payment-allocations = Aplicado a
 actions-title = Gestiones de cobranza
 actions-none = Todavía no hay gestiones de cobranza registradas.
+accounts-title = Cuentas (saldo y días de mora según la entrega)
+account-reference = Cuenta
+account-snapshot-date = Fecha del corte
+account-credit-limit = Límite de crédito
 
 ## Registrar una gestión
 action-title = Registrar una gestión de cobranza
@@ -146,6 +150,11 @@ action-error-next-past = La fecha de la próxima gestión no puede ser anterior 
 ## Agenda de gestiones
 worklist-title = Agenda de gestiones
 worklist-everyone = Todos los gestores
+worklist-count = { $count ->
+    [one] 1 tarea pendiente
+   *[other] { $count } tareas pendientes
+}
+pager-previous = Página anterior
 worklist-empty = No hay nada pendiente. El proceso diario crea las tareas de cada caso.
 worklist-priority = Prioridad
 worklist-task = Tarea

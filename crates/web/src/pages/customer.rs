@@ -48,6 +48,7 @@ struct CustomerPage {
     settled_documents: Vec<DocumentRow>,
     payments: Vec<PaymentRow>,
     actions: Vec<ActionRow>,
+    accounts: Vec<browse::SnapshotAccountRow>,
     can_log: bool,
 }
 
@@ -66,6 +67,7 @@ pub async fn page(State(state): State<AppState>, user: SignedIn, Path((code, ref
     // payment was applied later than it was received.
     payments.retain(|payment| payment.paid_on <= as_of);
     let actions = browse::customer_actions(&mut conn, customer_id, LIST_LIMIT).await.map_err(fail)?;
+    let accounts = browse::customer_snapshot_accounts(&mut conn, customer_id, as_of).await.map_err(fail)?;
     let case = browse::customer_case(&mut conn, customer_id).await.map_err(fail)?.filter(|case| case.status == recobro_store::cases::CaseStatus::Open);
 
     let (open, settled): (Vec<DocumentRow>, Vec<DocumentRow>) = documents.into_iter().partition(|document| document.open_minor > 0 && document.kind != "credit_note");
@@ -86,6 +88,7 @@ pub async fn page(State(state): State<AppState>, user: SignedIn, Path((code, ref
         settled_documents: settled,
         payments,
         actions,
+        accounts,
         can_log: authz::allows(user.actor.role, Permission::LogAction),
     };
     render(tr, &page)

@@ -11,11 +11,13 @@ use crate::auth::SignedIn;
 use crate::authz;
 use crate::i18n::Translator;
 
-const TASK_LIMIT: i64 = 500;
+const PAGE_SIZE: i64 = 100;
 
 #[derive(Deserialize)]
 pub struct WorklistQuery {
     collector: Option<String>,
+    /// 1-based page number.
+    page: Option<String>,
 }
 
 #[derive(Template)]
@@ -31,6 +33,11 @@ struct WorklistPage {
     show_collector_filter: bool,
     /// Whether the list shows one collector's tasks or everyone's.
     own_list: bool,
+    total: i64,
+    /// Position of the first task of the page, for the priority column.
+    first_position: i64,
+    previous_link: Option<String>,
+    next_link: Option<String>,
 }
 
 pub async fn page(State(state): State<AppState>, user: SignedIn, Path(code): Path<String>, Query(query): Query<WorklistQuery>) -> PageResult {
@@ -44,7 +51,20 @@ pub async fn page(State(state): State<AppState>, user: SignedIn, Path(code): Pat
     // see every task.
     let scope = authz::collector_scope(&user.actor).map(str::to_string);
     let collector = scope.clone().or_else(|| non_empty(&query.collector));
-    let tasks = browse::open_tasks(&mut conn, portfolio.id, collector.as_deref(), as_of, TASK_LIMIT).await.map_err(fail)?;
+    let total = browse::count_open_tasks(&mut conn, portfolio.id, collector.as_deref(), as_of).await.map_err(fail)?;
+    let page_count = (total + PAGE_SIZE - 1) / PAGE_SIZE;
+    let page_number = non_empty(&query.page).and_then(|text| text.parse::<i64>().ok()).unwrap_or(1).clamp(1, page_count.max(1));
+    let offset = (page_number - 1) * PAGE_SIZE;
+    let tasks = browse::open_tasks_page(&mut conn, portfolio.id, collector.as_deref(), as_of, PAGE_SIZE, offset).await.map_err(fail)?;
+    let link = |number: i64| {
+        let collector_part = match (&scope, &collector) {
+            (None, Some(name)) => format!("collector={}&", super::url_encode(name)),
+            _ => String::new(),
+        };
+        format!("/p/{code}/worklist?{collector_part}page={number}")
+    };
+    let previous_link = (page_number > 1).then(|| link(page_number - 1));
+    let next_link = (page_number < page_count).then(|| link(page_number + 1));
     let collectors = browse::distinct_values(&mut conn, portfolio.id, CustomerColumn::Collector).await.map_err(fail)?;
 
     let layout = Layout::new(&user, tr.t("worklist-title"), Some(&portfolio), "worklist");
@@ -58,6 +78,10 @@ pub async fn page(State(state): State<AppState>, user: SignedIn, Path(code): Pat
         collectors,
         show_collector_filter: scope.is_none(),
         own_list: collector.is_some(),
+        total,
+        first_position: offset,
+        previous_link,
+        next_link,
     };
     render(tr, &page)
 }
