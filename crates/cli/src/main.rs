@@ -333,7 +333,7 @@ enum ReportCommand {
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    recobro_core::parse_iso_date(text).map_err(|_| format!("invalid date {text:?}: expected YYYY-MM-DD, such as 2024-01-31"))
+    recobro_core::parse_iso_date(text).map_err(|_| format!("invalid date {text:?}: expected a calendar date in the form YYYY-MM-DD, such as 2024-01-31"))
 }
 
 fn parse_format(text: &str) -> Result<OutputFormat, String> {
@@ -349,6 +349,7 @@ async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("RECOBRO_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 
     let cli = Cli::parse();
@@ -490,7 +491,8 @@ async fn import_command(store: &Store, args: ImportArgs) -> Result<()> {
         return Ok(());
     }
     let state = if summary.changed { "imported" } else { "nothing new in" };
-    println!("{state} {} ({} rows, profile {})", summary.file, summary.rows, summary.profile);
+    let rows = if summary.rows == 1 { "1 row".to_string() } else { format!("{} rows", summary.rows) };
+    println!("{state} {} ({rows}, profile {})", summary.file, summary.profile);
     for (kind, counts) in &summary.counts {
         println!("  {kind}: {} created, {} updated, {} unchanged", counts.created, counts.updated, counts.unchanged);
     }

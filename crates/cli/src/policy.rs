@@ -129,7 +129,7 @@ pub async fn worklist(store: &Store, code: &str, collector: Option<&str>, as_of:
                 .collect();
             let who = collector.unwrap_or("every collector");
             let table = Table {
-                title: format!("Worklist of {who} in {code} as of {as_of}: {} open tasks", tasks.len()),
+                title: format!("Worklist of {who} in {code} as of {as_of}: {}", if tasks.len() == 1 { "1 open task".to_string() } else { format!("{} open tasks", tasks.len()) }),
                 headers: ["priority", "customer", "name", "task", "channel", "stage", "days past due", "due", "assigned to"].map(String::from).to_vec(),
                 rows,
             };
