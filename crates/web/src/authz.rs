@@ -43,6 +43,8 @@ pub enum Permission {
     /// Problem cases and judicial transfer candidates.
     ViewCases,
     ImportData,
+    /// Change the collection policy.
+    ManagePolicy,
     /// Start the daily run of a portfolio.
     RunDaily,
     ManageUsers,

@@ -1041,3 +1041,46 @@ async fn customer_page_as_of(store: Store) {
     let form = client.get(&format!("/p/{PORTFOLIO}/customers/{ANA_CUSTOMER}/actions")).await;
     assert!(form.body.contains("value=\"7861925284\""), "the open invoice can be disputed");
 }
+
+on_each_engine!(policy_page);
+
+/// Checks the policy page: everyone may simulate a proposal, which writes
+/// nothing; only managers save it, and only with an effective date after
+/// the latest run.
+async fn policy_page(store: Store) {
+    let app = app(&store);
+    let count_versions = || async {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM policy_version").fetch_one(store.pool()).await.unwrap();
+        row.try_get::<i64, _>("n").unwrap()
+    };
+
+    let mut collector = signed_in(&app, "ana").await;
+    let page = collector.get(&format!("/p/{PORTFOLIO}/policy")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("min_days_past_due = 90"), "the policy in force is shown as TOML");
+    let text = recobro_app::policy::policy_to_toml(&recobro_core::Policy::default(), recobro_core::Currency::parse("USD").unwrap()).replace("min_days_past_due = 31", "min_days_past_due = 20");
+    let csrf = hidden_value(&page.body, "csrf").unwrap();
+
+    let simulated = collector.post(&format!("/p/{PORTFOLIO}/policy"), &[("csrf", &csrf), ("text", &text), ("effective", ""), ("intent", "simulate")]).await;
+    assert_eq!(simulated.status, StatusCode::OK);
+    assert!(simulated.body.contains("id=\"policy-simulation\""), "the comparison table is shown");
+    assert_eq!(count_versions().await, 0, "a simulation writes nothing");
+
+    let refused = collector.post(&format!("/p/{PORTFOLIO}/policy"), &[("csrf", &csrf), ("text", &text), ("effective", "2013-07-01"), ("intent", "save")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "a collector cannot save a policy");
+
+    let mut manager = signed_in(&app, "gerente").await;
+    let page = manager.get(&format!("/p/{PORTFOLIO}/policy")).await;
+    let csrf = hidden_value(&page.body, "csrf").unwrap();
+    let broken = manager.post(&format!("/p/{PORTFOLIO}/policy"), &[("csrf", &csrf), ("text", "[[stage]]\ncode = \"x\"\n"), ("effective", "2013-07-01"), ("intent", "save")]).await;
+    assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY, "a broken policy is shown again with the error");
+    let past = manager.post(&format!("/p/{PORTFOLIO}/policy"), &[("csrf", &csrf), ("text", &text), ("effective", "2013-06-30"), ("intent", "save")]).await;
+    assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY, "the latest run's date cannot take a new policy");
+    assert_eq!(count_versions().await, 0);
+
+    let saved = manager.post(&format!("/p/{PORTFOLIO}/policy"), &[("csrf", &csrf), ("text", &text), ("effective", "2013-07-01"), ("intent", "save")]).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert_eq!(count_versions().await, 1);
+    let audit = sqlx::query("SELECT actor FROM audit_event WHERE action = 'policy.set'").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(audit.try_get::<String, _>("actor").unwrap(), "gerente");
+}

@@ -4,6 +4,7 @@
 mod customer;
 mod import;
 mod login;
+mod policy;
 mod portfolio;
 mod worklist;
 
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/p/{code}/customers/{reference}", get(customer::page))
         .route("/p/{code}/customers/{reference}/actions", get(customer::action_form).post(customer::log_action))
         .route("/p/{code}/worklist", get(worklist::page))
+        .route("/p/{code}/policy", get(policy::page).post(policy::submit))
         .route("/p/{code}/problem-cases", get(portfolio::problem_cases))
         .route("/p/{code}/legal-candidates", get(portfolio::legal_candidates))
         .route("/p/{code}/import", get(import::form).post(import::submit).layer(DefaultBodyLimit::max(crate::imports::MAX_UPLOAD_BYTES)))
