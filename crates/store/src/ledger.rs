@@ -489,7 +489,7 @@ pub async fn assign_collector(conn: &mut Conn, portfolio_id: i64, customer_ref: 
         .await?;
     let Some(row) = row else { return Ok(false) };
     let customer_id: i64 = row.try_get("id")?;
-    sqlx::query("UPDATE task SET assigned_to = $2 WHERE customer_id = $1 AND status = 'open'")
+    sqlx::query("UPDATE task SET assigned_to = $2 WHERE customer_id = $1 AND status = 'open' AND owner = 'collector'")
         .bind(customer_id)
         .bind(collector)
         .execute(&mut *conn)
@@ -582,4 +582,74 @@ pub async fn customers_with_status(conn: &mut Conn, portfolio_id: i64, statuses:
     }
     customers.sort_by(|a, b| a.external_ref.cmp(&b.external_ref));
     Ok(customers)
+}
+
+/// Customers, open cases and open tasks of each collector of a portfolio;
+/// `None` gathers the unassigned customers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workload {
+    pub collector: Option<String>,
+    pub customers: i64,
+    pub open_cases: i64,
+    pub open_tasks: i64,
+}
+
+pub async fn collector_workloads(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<Workload>> {
+    let rows = sqlx::query(
+        "SELECT c.collector, COUNT(*) AS customers, \
+           CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM collection_case k WHERE k.customer_id = c.id AND k.status = 'open') THEN 1 ELSE 0 END) AS BIGINT) AS open_cases, \
+           CAST(SUM((SELECT COUNT(*) FROM task t WHERE t.customer_id = c.id AND t.status = 'open')) AS BIGINT) AS open_tasks \
+         FROM customer c WHERE c.portfolio_id = $1 GROUP BY c.collector ORDER BY c.collector",
+    )
+    .bind(portfolio_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Workload {
+                collector: row.try_get("collector")?,
+                customers: row.try_get("customers")?,
+                open_cases: row.try_get("open_cases")?,
+                open_tasks: row.try_get("open_tasks")?,
+            })
+        })
+        .collect()
+}
+
+/// Unassigned customers of a portfolio with an open case first, most days
+/// past due first: reference, name and days past due.
+pub async fn unassigned_customers(conn: &mut Conn, portfolio_id: i64, limit: i64) -> Result<Vec<(String, String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT c.external_ref, c.name, COALESCE(k.days_past_due, 0) AS days_past_due FROM customer c \
+         LEFT JOIN collection_case k ON k.customer_id = c.id AND k.status = 'open' \
+         WHERE c.portfolio_id = $1 AND c.collector IS NULL \
+         ORDER BY COALESCE(k.days_past_due, 0) DESC, c.external_ref LIMIT $2",
+    )
+    .bind(portfolio_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|row| Ok((row.try_get("external_ref")?, row.try_get("name")?, row.try_get("days_past_due")?))).collect()
+}
+
+/// Moves every customer of collector `from` (or every unassigned customer
+/// when `from` is `None`) to collector `to`, with their open tasks. Returns
+/// how many customers moved.
+pub async fn reassign_all(conn: &mut Conn, portfolio_id: i64, from: Option<&str>, to: &str) -> Result<u64> {
+    sqlx::query(
+        "UPDATE task SET assigned_to = $3 WHERE status = 'open' AND owner = 'collector' AND customer_id IN \
+           (SELECT id FROM customer WHERE portfolio_id = $1 AND (collector = $2 OR ($2 IS NULL AND collector IS NULL)))",
+    )
+    .bind(portfolio_id)
+    .bind(from)
+    .bind(to)
+    .execute(&mut *conn)
+    .await?;
+    let result = sqlx::query("UPDATE customer SET collector = $3 WHERE portfolio_id = $1 AND (collector = $2 OR ($2 IS NULL AND collector IS NULL))")
+        .bind(portfolio_id)
+        .bind(from)
+        .bind(to)
+        .execute(&mut *conn)
+        .await?;
+    Ok(result.rows_affected())
 }

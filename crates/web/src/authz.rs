@@ -45,6 +45,8 @@ pub enum Permission {
     ImportData,
     /// Change the collection policy.
     ManagePolicy,
+    /// Assign customers to collectors.
+    AssignCustomers,
     /// Start the daily run of a portfolio.
     RunDaily,
     ManageUsers,

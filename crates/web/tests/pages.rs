@@ -1084,3 +1084,36 @@ async fn policy_page(store: Store) {
     let audit = sqlx::query("SELECT actor FROM audit_event WHERE action = 'policy.set'").fetch_one(store.pool()).await.unwrap();
     assert_eq!(audit.try_get::<String, _>("actor").unwrap(), "gerente");
 }
+
+on_each_engine!(team_reassignment);
+
+/// Checks the team page: a manager moves every customer of one collector
+/// to another, with their open tasks; a collector may not.
+async fn team_reassignment(store: Store) {
+    let app = app(&store);
+    let mut collector = signed_in(&app, "ana").await;
+    assert_eq!(collector.get(&format!("/p/{PORTFOLIO}/team")).await.status, StatusCode::FORBIDDEN);
+
+    let mut manager = signed_in(&app, "gerente").await;
+    let page = manager.get(&format!("/p/{PORTFOLIO}/team")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("id=\"workloads\""), "the workload table is shown");
+    let csrf = hidden_value(&page.body, "csrf").unwrap();
+
+    let bad_token = manager.post(&format!("/p/{PORTFOLIO}/team"), &[("csrf", "wrong"), ("from", "ana"), ("to", "luis")]).await;
+    assert_eq!(bad_token.status, StatusCode::FORBIDDEN);
+    let moved = manager.post(&format!("/p/{PORTFOLIO}/team"), &[("csrf", &csrf), ("from", "ana"), ("to", "luis")]).await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER);
+
+    let count = |sql: &'static str| {
+        let store = store.clone();
+        async move { sqlx::query(sql).fetch_one(store.pool()).await.unwrap().try_get::<i64, _>("n").unwrap() }
+    };
+    assert_eq!(count("SELECT COUNT(*) AS n FROM customer WHERE collector = 'ana'").await, 0);
+    assert_eq!(count("SELECT COUNT(*) AS n FROM customer WHERE collector = 'luis'").await, CUSTOMER_COUNT as i64);
+    assert_eq!(count("SELECT COUNT(*) AS n FROM task WHERE status = 'open' AND owner = 'collector' AND assigned_to = 'ana'").await, 0, "open tasks follow their customers");
+    assert_eq!(count("SELECT COUNT(*) AS n FROM audit_event WHERE action = 'customers.assigned'").await, 1);
+
+    let unknown = manager.post(&format!("/p/{PORTFOLIO}/team"), &[("csrf", &csrf), ("from", "luis"), ("to", "nobody")]).await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST, "only active collectors and managers receive customers");
+}

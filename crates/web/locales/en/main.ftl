@@ -301,3 +301,20 @@ policy-set-by = Set by
 policy-set-at = Saved at
 policy-error-date = The effective date "{ $value }" is not a valid date.
 policy-error-past = The effective date must be after { $date }, the date of the latest daily run, so that no past run changes.
+
+## Team
+nav-team = Team
+team-title = Collection team
+team-workload = Workload by collector
+team-customers = Customers
+team-open-tasks = Open tasks
+team-unassigned = (unassigned)
+team-move = Move all of a collector's customers
+team-from = From
+team-to = To
+team-move-submit = Move customers
+team-unassigned-title = Unassigned customers
+team-none-unassigned = Every customer is assigned.
+team-select = Select
+team-assign-submit = Assign the selected customers
+team-moved = { $count } customers were assigned. Their open tasks moved with them.

@@ -301,3 +301,20 @@ policy-set-by = Definida por
 policy-set-at = Guardada el
 policy-error-date = La fecha de vigencia «{ $value }» no es una fecha válida.
 policy-error-past = La fecha de vigencia debe ser posterior al { $date }, la fecha del último proceso diario, para que no cambie ningún proceso pasado.
+
+## Equipo
+nav-team = Equipo
+team-title = Equipo de cobranza
+team-workload = Carga de trabajo por gestor
+team-customers = Clientes
+team-open-tasks = Tareas pendientes
+team-unassigned = (sin asignar)
+team-move = Traspasar todos los clientes de un gestor
+team-from = De
+team-to = A
+team-move-submit = Traspasar clientes
+team-unassigned-title = Clientes sin asignar
+team-none-unassigned = Todos los clientes están asignados.
+team-select = Seleccionar
+team-assign-submit = Asignar los clientes seleccionados
+team-moved = Se asignaron { $count } clientes. Sus tareas pendientes pasaron con ellos.

@@ -5,6 +5,7 @@ mod customer;
 mod import;
 mod login;
 mod policy;
+mod team;
 mod portfolio;
 mod worklist;
 
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/p/{code}/customers/{reference}/actions", get(customer::action_form).post(customer::log_action))
         .route("/p/{code}/worklist", get(worklist::page))
         .route("/p/{code}/policy", get(policy::page).post(policy::submit))
+        .route("/p/{code}/team", get(team::page).post(team::submit))
         .route("/p/{code}/problem-cases", get(portfolio::problem_cases))
         .route("/p/{code}/legal-candidates", get(portfolio::legal_candidates))
         .route("/p/{code}/import", get(import::form).post(import::submit).layer(DefaultBodyLimit::max(crate::imports::MAX_UPLOAD_BYTES)))
@@ -85,6 +87,7 @@ pub struct Layout {
     pub portfolio: Option<(String, String)>,
     pub active: &'static str,
     pub can_view_cases: bool,
+    pub can_assign: bool,
 }
 
 impl Layout {
@@ -99,6 +102,7 @@ impl Layout {
             portfolio: portfolio.map(|portfolio| (portfolio.code.clone(), portfolio.name.clone())),
             active,
             can_view_cases: authz::allows(user.actor.role, Permission::ViewCases),
+            can_assign: authz::allows(user.actor.role, Permission::AssignCustomers),
         }
     }
 }
