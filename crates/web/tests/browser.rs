@@ -329,3 +329,50 @@ async fn skip_link_first_tab() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn manager_edits_policy() {
+    in_browser(|client, base| async move {
+        let policy = format!("/p/{PORTFOLIO}/policy");
+        sign_in(&client, &base, "gerente", &policy).await;
+        let text = client.find(Locator::Id("policy-text")).await.expect("the policy text").prop("value").await.expect("value").unwrap_or_default();
+        assert!(text.contains("min_days_past_due = 31"), "{text}");
+
+        // Reminders from 20 days instead of 31: the simulation shows the
+        // comparison, then the policy is saved from the day after the run.
+        let edited = text.replace("min_days_past_due = 31", "min_days_past_due = 20");
+        client.execute("document.getElementById('policy-text').value = arguments[0];", vec![serde_json::Value::String(edited.clone())]).await.expect("set the text");
+        client.find(Locator::Css("button[value=simulate]")).await.expect("simulate").click().await.expect("click");
+        client.wait().for_element(Locator::Id("policy-simulation")).await.expect("the comparison table");
+        let comparison = text_of(&client, "#policy-simulation").await;
+        assert!(comparison.contains("Segundo recordatorio"), "{comparison}");
+
+        client.execute("document.getElementById('effective').value = '2013-07-01';", vec![]).await.expect("date");
+        client.find(Locator::Css("button[value=save]")).await.expect("save").click().await.expect("click");
+        client.wait().for_element(Locator::Css("p.notice")).await.expect("the saved notice");
+        let versions = text_of(&client, "#versions-heading + table").await;
+        assert!(versions.contains("01/07/2013") && versions.contains("gerente"), "{versions}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn manager_reassigns_customers() {
+    in_browser(|client, base| async move {
+        let team = format!("/p/{PORTFOLIO}/team");
+        sign_in(&client, &base, "gerente", &team).await;
+        let before = text_of(&client, "#workloads").await;
+        assert!(before.contains("ana"), "{before}");
+
+        client.find(Locator::Id("from")).await.expect("from").select_by_value("ana").await.expect("select");
+        client.find(Locator::Id("move-to")).await.expect("to").select_by_value("luis").await.expect("select");
+        client.find(Locator::Css("#move-form button[type=submit]")).await.expect("move").click().await.expect("click");
+        client.wait().for_element(Locator::Css("p.notice")).await.expect("the moved notice");
+
+        let after = text_of(&client, "#workloads").await;
+        assert!(!after.contains("ana"), "ana has no customers left: {after}");
+        let notice = text_of(&client, "p.notice").await;
+        assert!(notice.contains("Se asignaron"), "{notice}");
+    })
+    .await;
+}
