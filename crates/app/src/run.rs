@@ -14,11 +14,12 @@ use recobro_core::policy::{CaseStanding, StageAction};
 use recobro_core::{AgingLine, Currency, Owner, Policy, Standing};
 use recobro_store::cases::{self, CaseRecord, CaseStatus, StoredCase, TaskData};
 use recobro_store::reports::CustomerInfo;
+use recobro_core::priority::{PriorityInput, case_priority};
 use recobro_core::promise::{Promise, PromiseStatus, evaluate_promise};
 use recobro_store::promises;
 use recobro_store::runs::{self, RunAgingLine, RunCounts, RunRecord, RunTotal};
 use recobro_store::{Store, StoreError, Transaction, portfolio};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::standing::{self, PortfolioStandings};
 
@@ -33,6 +34,13 @@ pub enum RunError {
     #[error(transparent)]
     Store(#[from] StoreError),
 }
+
+/// A broken or partly kept promise raises a case's priority for this many
+/// days after it was judged.
+const UNKEPT_PROMISE_DAYS: i64 = 30;
+/// An open promise raises its case's priority from this many days before
+/// its date, so that the collector checks on it.
+const PROMISE_DUE_DAYS: i64 = 2;
 
 /// The counts and totals of a run, for the command line and the run record.
 #[derive(Debug, Clone)]
@@ -66,9 +74,19 @@ pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) ->
     // Step 3: promises to pay that were paid or fell due.
     let mut counts = RunCounts { open_items: standings.open_items as i64, ..RunCounts::default() };
     let unkept_promises = settle_promises(&mut tx, portfolio.id, as_of, &mut counts).await?;
+    let (recently_unkept, promises_due_soon) = promises::promise_flags(&mut tx, portfolio.id, as_of, UNKEPT_PROMISE_DAYS, PROMISE_DUE_DAYS).await?;
 
     // Step 4: every case in its policy stage, with the stage's tasks.
-    let mut stager = Stager { tx: &mut tx, portfolio_id: portfolio.id, as_of, policy: &policy, counts: &mut counts, open_cases: HashMap::new() };
+    let mut stager = Stager {
+        tx: &mut tx,
+        portfolio_id: portfolio.id,
+        as_of,
+        policy: &policy,
+        counts: &mut counts,
+        open_cases: HashMap::new(),
+        recently_unkept: recently_unkept.into_iter().collect(),
+        promises_due_soon: promises_due_soon.into_iter().collect(),
+    };
     let case_standings = standings.case_standings();
     let halfway = case_standings.len() / 2;
     for (position, (customer_id, (currency, standing))) in case_standings.iter().enumerate() {
@@ -109,6 +127,10 @@ struct Stager<'a, 'c> {
     counts: &'a mut RunCounts,
     /// Case id and stage of every case this run left open, by customer.
     open_cases: HashMap<i64, (i64, String)>,
+    /// Customers whose promise was recently broken or partly kept.
+    recently_unkept: HashSet<i64>,
+    /// Customers with an open promise falling due within a few days.
+    promises_due_soon: HashSet<i64>,
 }
 
 impl Stager<'_, '_> {
@@ -143,6 +165,13 @@ impl Stager<'_, '_> {
             disputed_minor: standing.disputed_minor,
             next_action_kind: None,
             next_action_on: None,
+            priority: case_priority(PriorityInput {
+                days_past_due: standing.days_past_due(self.as_of),
+                overdue_minor: standing.aging.overdue_minor(),
+                minor_digits: currency.minor_digits(),
+                broken_promise: self.recently_unkept.contains(&customer.id),
+                promise_due_soon: self.promises_due_soon.contains(&customer.id),
+            }),
         };
 
         if steps.is_empty() {

@@ -114,3 +114,45 @@ async fn promise_rerun(url: String) {
 
 test_on_each_engine!(outcomes, promise_outcomes);
 test_on_each_engine!(rerun, promise_rerun);
+
+/// A broken promise puts a 60-day case ahead of a 150-day one on the
+/// worklist; a promise falling due raises its case too.
+async fn promise_priority(url: String) {
+    let store = open_store(&url).await;
+    create_portfolio(&store, "p", "USD").await;
+    let folder = tempfile::tempdir().unwrap();
+    import(&store, folder.path(), RecordKind::Customer, "customers.csv", "ref,name,collector\nOLD,Old SA,ana\nBROKE,Broke SA,ana\n").await;
+    import(
+        &store,
+        folder.path(),
+        RecordKind::Document,
+        "documents.csv",
+        "number,customer,issue_date,due_date,amount\nO-1,OLD,2024-01-01,2024-01-31,2500.00\nB-1,BROKE,2024-03-01,2024-05-01,2500.00\n",
+    )
+    .await;
+    import(&store, folder.path(), RecordKind::Action, "actions.csv", "customer,date,kind,outcome,promise_amount,promise_on\nBROKE,2024-06-20,call,promise_to_pay,2500.00,2024-06-28\n").await;
+
+    run_daily(&store, "p", date("2024-06-27")).await.unwrap();
+    let mut conn = store.acquire().await.unwrap();
+    let portfolio = recobro_store::portfolio::find(&mut conn, "p").await.unwrap().unwrap();
+    let before = recobro_store::browse::open_tasks(&mut conn, portfolio.id, Some("ana"), date("2024-06-27"), 10).await.unwrap();
+    assert_eq!(before.first().map(|task| task.customer_ref.as_str()), Some("BROKE"), "a promise falling due tomorrow comes first");
+    drop(conn);
+
+    run_daily(&store, "p", date("2024-06-30")).await.unwrap();
+    let mut conn = store.acquire().await.unwrap();
+    let after = recobro_store::browse::open_tasks(&mut conn, portfolio.id, Some("ana"), date("2024-06-30"), 10).await.unwrap();
+    let order: Vec<&str> = after.iter().map(|task| task.customer_ref.as_str()).collect();
+    assert_eq!(order.first(), Some(&"BROKE"), "the broken promise outranks 150 days past due: {order:?}");
+    let priorities = sqlx::query("SELECT c.external_ref, k.priority FROM collection_case k JOIN customer c ON c.id = k.customer_id ORDER BY c.external_ref")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+    let values: Vec<(String, i64)> = priorities.iter().map(|row| (row.try_get("external_ref").unwrap(), row.try_get("priority").unwrap())).collect();
+    // BROKE: 60 days + 4 digits x 25 + 200; OLD: 151 days + 100.
+    assert_eq!(values, [("BROKE".to_string(), 360), ("OLD".to_string(), 251)]);
+    drop(conn);
+    store.close().await;
+}
+
+test_on_each_engine!(priority, promise_priority);

@@ -8,6 +8,7 @@ pub mod dates;
 pub mod money;
 pub mod number;
 pub mod policy;
+pub mod priority;
 pub mod promise;
 
 pub use aging::{AgingBuckets, AgingLine, OpenItem, Standing};

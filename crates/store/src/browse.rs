@@ -426,8 +426,8 @@ pub struct TaskRow {
 }
 
 /// Open tasks due on or before `as_of`, for one collector or everyone,
-/// most urgent first: the most days past due, then the largest overdue
-/// amount.
+/// most urgent first: by the case's priority, which the daily run sets from
+/// days past due, overdue amount and promises to pay.
 pub async fn open_tasks(conn: &mut Conn, portfolio_id: i64, assigned_to: Option<&str>, as_of: NaiveDate, limit: i64) -> Result<Vec<TaskRow>> {
     open_tasks_page(conn, portfolio_id, assigned_to, as_of, limit, 0).await
 }
@@ -455,7 +455,7 @@ pub async fn open_tasks_page(conn: &mut Conn, portfolio_id: i64, assigned_to: Op
            k.days_past_due, k.overdue_minor, k.currency \
          FROM task t JOIN customer c ON c.id = t.customer_id JOIN collection_case k ON k.id = t.case_id \
          WHERE t.portfolio_id = $1 AND t.status = 'open' AND t.due_on <= $2 AND ($3 IS NULL OR t.assigned_to = $3) \
-         ORDER BY k.days_past_due DESC, k.overdue_minor DESC, t.id LIMIT $4 OFFSET $5",
+         ORDER BY k.priority DESC, k.days_past_due DESC, k.overdue_minor DESC, t.id LIMIT $4 OFFSET $5",
     )
     .bind(portfolio_id)
     .bind(date_text(as_of))

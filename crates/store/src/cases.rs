@@ -20,6 +20,8 @@ pub struct CaseRecord {
     pub disputed_minor: i64,
     pub next_action_kind: Option<String>,
     pub next_action_on: Option<NaiveDate>,
+    /// Higher comes first on the worklist.
+    pub priority: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +48,7 @@ pub struct StoredCase {
 pub async fn load_cases(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<StoredCase>> {
     let rows = sqlx::query(
         "SELECT id, customer_id, status, stage, stage_entered_on, oldest_due_date, days_past_due, overdue_minor, \
-         balance_minor, currency, disputed_minor, next_action_kind, next_action_on FROM collection_case \
+         balance_minor, currency, disputed_minor, next_action_kind, next_action_on, priority FROM collection_case \
          WHERE portfolio_id = $1",
     )
     .bind(portfolio_id)
@@ -58,7 +60,7 @@ pub async fn load_cases(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<Stored
 pub async fn load_cases_of_customer(conn: &mut Conn, customer_id: i64) -> Result<Vec<StoredCase>> {
     let rows = sqlx::query(
         "SELECT id, customer_id, status, stage, stage_entered_on, oldest_due_date, days_past_due, overdue_minor, \
-         balance_minor, currency, disputed_minor, next_action_kind, next_action_on FROM collection_case \
+         balance_minor, currency, disputed_minor, next_action_kind, next_action_on, priority FROM collection_case \
          WHERE customer_id = $1",
     )
     .bind(customer_id)
@@ -84,6 +86,7 @@ fn case_from_row(row: &crate::AnyRow) -> Result<StoredCase> {
             disputed_minor: row.try_get("disputed_minor")?,
             next_action_kind: row.try_get("next_action_kind")?,
             next_action_on: get_optional_date(row, "next_action_on")?,
+            priority: row.try_get("priority")?,
         },
     })
 }
@@ -92,8 +95,8 @@ pub async fn insert_case(conn: &mut Conn, portfolio_id: i64, record: &CaseRecord
     let row = sqlx::query(
         "INSERT INTO collection_case (portfolio_id, customer_id, status, stage, stage_entered_on, oldest_due_date, \
          days_past_due, overdue_minor, balance_minor, currency, disputed_minor, next_action_kind, next_action_on, \
-         opened_on, closed_on, updated_on) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, $14) RETURNING id",
+         opened_on, closed_on, updated_on, priority) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, $14, $15) RETURNING id",
     )
     .bind(portfolio_id)
     .bind(record.customer_id)
@@ -109,6 +112,7 @@ pub async fn insert_case(conn: &mut Conn, portfolio_id: i64, record: &CaseRecord
     .bind(&record.next_action_kind)
     .bind(record.next_action_on.map(date_text))
     .bind(date_text(as_of))
+    .bind(record.priority)
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get("id")?)
@@ -122,7 +126,7 @@ pub async fn update_case(conn: &mut Conn, case_id: i64, record: &CaseRecord, reo
         "UPDATE collection_case SET status = $2, stage = $3, stage_entered_on = $4, oldest_due_date = $5, \
          days_past_due = $6, overdue_minor = $7, balance_minor = $8, currency = $9, disputed_minor = $10, \
          next_action_kind = $11, next_action_on = $12, closed_on = $13, updated_on = $14, \
-         opened_on = CASE WHEN $15 = 1 THEN $14 ELSE opened_on END WHERE id = $1",
+         opened_on = CASE WHEN $15 = 1 THEN $14 ELSE opened_on END, priority = $16 WHERE id = $1",
     )
     .bind(case_id)
     .bind(record.status.code())
@@ -139,6 +143,7 @@ pub async fn update_case(conn: &mut Conn, case_id: i64, record: &CaseRecord, reo
     .bind(closed_on)
     .bind(date_text(as_of))
     .bind(i64::from(reopened))
+    .bind(record.priority)
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -67,3 +67,31 @@ pub async fn settle_promise(conn: &mut Conn, action_id: i64, status: &str, paid_
         .await?;
     Ok(())
 }
+
+/// Customers with a promise broken or partly kept within the last
+/// `recent_days` days, and customers with an open promise falling due within
+/// the next `soon_days` days, for the worklist priority.
+pub async fn promise_flags(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate, recent_days: i64, soon_days: i64) -> Result<(Vec<i64>, Vec<i64>)> {
+    let since = as_of - chrono::Duration::days(recent_days);
+    let unkept = sqlx::query(
+        "SELECT DISTINCT customer_id FROM collection_action WHERE portfolio_id = $1 \
+           AND promise_status IN ('broken', 'partly_kept') AND promise_settled_on > $2 AND promise_settled_on <= $3",
+    )
+    .bind(portfolio_id)
+    .bind(date_text(since))
+    .bind(date_text(as_of))
+    .fetch_all(&mut *conn)
+    .await?;
+    let until = as_of + chrono::Duration::days(soon_days);
+    let due_soon = sqlx::query(
+        "SELECT DISTINCT customer_id FROM collection_action WHERE portfolio_id = $1 AND promise_amount_minor IS NOT NULL \
+           AND (promise_status IS NULL OR promise_status = 'open') AND action_on <= $2 AND promise_on >= $2 AND promise_on <= $3",
+    )
+    .bind(portfolio_id)
+    .bind(date_text(as_of))
+    .bind(date_text(until))
+    .fetch_all(&mut *conn)
+    .await?;
+    let ids = |rows: &[crate::AnyRow]| rows.iter().map(|row| Ok(row.try_get("customer_id")?)).collect::<Result<Vec<i64>>>();
+    Ok((ids(&unkept)?, ids(&due_soon)?))
+}
