@@ -73,8 +73,8 @@ pub struct CustomerListRow {
 /// Lists up to `limit` customers matching `filter`, after `cursor`, with
 /// the state the latest daily run left their cases in.
 // NOTE: sorting on days past due or balance reads the case of every
-// matching customer; a million-customer portfolio needs an index on those
-// sort keys to keep the first page fast.
+// matching customer. A million-customer portfolio needs those sort keys
+// indexed to keep the first page fast.
 pub async fn list_customers(
     conn: &mut Conn,
     portfolio_id: i64,
@@ -234,7 +234,7 @@ pub enum CustomerColumn {
     Collector,
 }
 
-/// The customer of a portfolio with this reference, with every column.
+/// Finds the customer of a portfolio with this reference, with every column.
 pub async fn find_customer(conn: &mut Conn, portfolio_id: i64, external_ref: &str) -> Result<Option<(i64, crate::ledger::CustomerData)>> {
     let customers = sqlx::query(
         "SELECT id, external_ref, name, tax_id, email, phone, language, segment, region, preferred_channel, \
@@ -262,7 +262,7 @@ pub struct DocumentRow {
     pub disputed: bool,
 }
 
-/// A customer's documents, open ones first, then by due date.
+/// Lists a customer's documents, open ones first, then by due date.
 pub async fn customer_documents(conn: &mut Conn, customer_id: i64, limit: i64) -> Result<Vec<DocumentRow>> {
     let rows = sqlx::query(
         "SELECT d.id, d.kind, d.number, d.issue_date, d.due_date, d.amount_minor, d.open_minor, d.currency, d.settled_on, \
@@ -330,7 +330,7 @@ pub struct PaymentRow {
     pub allocations: Vec<(String, i64)>,
 }
 
-/// A customer's payments, latest first, with their allocations.
+/// Lists a customer's payments, latest first, with their allocations.
 pub async fn customer_payments(conn: &mut Conn, customer_id: i64, limit: i64) -> Result<Vec<PaymentRow>> {
     let rows = sqlx::query(
         "SELECT p.id, p.external_ref, p.paid_on, p.amount_minor, p.unapplied_minor, p.currency FROM payment p \
@@ -381,7 +381,7 @@ pub struct ActionRow {
     pub promise_on: Option<NaiveDate>,
 }
 
-/// A customer's collection actions, latest first.
+/// Lists a customer's collection actions, latest first.
 pub async fn customer_actions(conn: &mut Conn, customer_id: i64, limit: i64) -> Result<Vec<ActionRow>> {
     let rows = sqlx::query(
         "SELECT action_on, kind, outcome, collector, notes, next_action_kind, next_action_on, promise_amount_minor, \
@@ -446,7 +446,7 @@ pub async fn count_open_tasks(conn: &mut Conn, portfolio_id: i64, assigned_to: O
     Ok(row.try_get("n")?)
 }
 
-/// One page of [`open_tasks`]: `limit` tasks after skipping `offset`. A
+/// Lists one page of [`open_tasks`]: `limit` tasks after skipping `offset`. A
 /// worklist changes as tasks close, so pages are by position in priority
 /// order rather than by a cursor.
 pub async fn open_tasks_page(conn: &mut Conn, portfolio_id: i64, assigned_to: Option<&str>, as_of: NaiveDate, limit: i64, offset: i64) -> Result<Vec<TaskRow>> {
@@ -494,7 +494,7 @@ pub async fn complete_task(conn: &mut Conn, task_id: i64, customer_id: i64) -> R
     Ok(result.rows_affected() == 1)
 }
 
-/// The open case of a customer, as the latest run left it.
+/// Reads the case of a customer as the latest run left it.
 pub async fn customer_case(conn: &mut Conn, customer_id: i64) -> Result<Option<crate::cases::CaseRecord>> {
     let cases = crate::cases::load_cases_of_customer(conn, customer_id).await?;
     Ok(cases.into_iter().next().map(|case| case.record))
@@ -539,7 +539,7 @@ pub struct SnapshotAccountRow {
     pub currency: String,
 }
 
-/// The customer's snapshot accounts as of `as_of`, one row per account.
+/// Lists the customer's snapshot accounts as of `as_of`, one row per account.
 pub async fn customer_snapshot_accounts(conn: &mut Conn, customer_id: i64, as_of: NaiveDate) -> Result<Vec<SnapshotAccountRow>> {
     let rows = sqlx::query(
         "SELECT s.account_ref, s.snapshot_date, s.balance_minor, s.days_past_due, s.credit_limit_minor, s.currency \

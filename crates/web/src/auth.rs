@@ -37,14 +37,14 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
 }
 
-/// A random token of 32 bytes as 64 hexadecimal characters.
+/// Generates a random token of 32 bytes as 64 hexadecimal characters.
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     hex::encode(bytes)
 }
 
-/// The digest under which a session or API token is stored.
+/// Computes the digest under which a session or API token is stored.
 pub fn token_digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -59,7 +59,7 @@ pub async fn start_session(state: &AppState, user: &User) -> Result<String, WebE
     Ok(token)
 }
 
-/// The `Set-Cookie` value of a session cookie: HttpOnly, SameSite=Lax, and
+/// Builds the `Set-Cookie` value of a session cookie: HttpOnly, SameSite=Lax, and
 /// Secure unless the server runs on a loopback address over plain HTTP.
 pub fn session_cookie(state: &AppState, token: &str) -> String {
     let secure = if state.secure_cookies { "; Secure" } else { "" };
@@ -70,7 +70,7 @@ pub fn expired_cookie(name: &str) -> String {
     format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
 
-/// The value of a cookie in the request.
+/// Returns the value of a cookie in the request.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(COOKIE)
@@ -87,7 +87,7 @@ fn actor_of(user: &User) -> Result<Actor, WebError> {
     Ok(Actor { user_id: user.id, username: user.username.clone(), role })
 }
 
-/// The translator for a request: the user's language, else the language
+/// Picks the translator for a request: the user's language, else the language
 /// cookie, else the browser's `Accept-Language`, else Spanish.
 pub fn translator_for(headers: &HeaderMap, user: Option<&User>) -> Translator {
     let accept = headers.get(ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok());
