@@ -4,7 +4,7 @@
 //!
 //! Each task is claimed in the email log before its message leaves, so a
 //! rerun never sends a reminder twice: a crash between the claim and the
-//! server's answer leaves the task "in doubt" for a person to check rather
+//! server's response leaves the task "in doubt" for a person to check rather
 //! than sending it again.
 
 use std::path::{Path, PathBuf};
@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use recobro_core::Currency;
-use recobro_core::money::format_minor_grouped;
+use recobro_core::locale::Locale;
 use recobro_store::mail::{self, ReminderTask, StatementLine};
 use recobro_store::{Store, StoreError, portfolio};
 use serde::Serialize;
@@ -36,7 +36,7 @@ pub enum ReminderError {
     Store(#[from] StoreError),
 }
 
-/// Where reminders go: an SMTP relay, or a folder of `.eml` files (a dry
+/// The destination of reminders: an SMTP relay, or a folder of `.eml` files (a dry
 /// run that writes nothing to the database).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
@@ -71,7 +71,7 @@ pub struct MailSettings {
     pub template_dir: Option<PathBuf>,
 }
 
-/// What a sending pass did.
+/// The outcome of a sending pass.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ReminderSummary {
     pub sent: u64,
@@ -215,19 +215,14 @@ fn render(template_dir: Option<&Path>, language: &str, portfolio_name: &str, tas
 }
 
 fn date_text(language: &str, date: NaiveDate) -> String {
-    match language {
-        "en" => date.format("%-d %b %Y").to_string(),
-        _ => date.format("%d/%m/%Y").to_string(),
-    }
+    Locale::from_code(language).format_date(date)
 }
 
 fn amount_text(language: &str, minor: i64, currency: &str) -> String {
-    let Ok(code) = Currency::parse(currency) else { return format!("{minor} {currency}") };
-    let amount = match language {
-        "en" => format_minor_grouped(minor, code, '.', ','),
-        _ => format_minor_grouped(minor, code, ',', '.'),
-    };
-    format!("{amount} {currency}")
+    match Currency::parse(currency) {
+        Ok(code) => format!("{} {currency}", Locale::from_code(language).format_minor(minor, code)),
+        Err(_) => format!("{minor} {currency}"),
+    }
 }
 
 fn statement_line(language: &str, line: &StatementLine, as_of: NaiveDate) -> String {
@@ -248,7 +243,7 @@ fn kind_label(language: &str, kind: &str) -> &'static str {
     }
 }
 
-/// The total per currency, such as `1.234,56 USD`.
+/// Formats the total per currency, such as `1.234,56 USD`.
 fn total_text(language: &str, lines: &[StatementLine]) -> String {
     let mut totals: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
     for line in lines {

@@ -5,6 +5,7 @@
 pub mod aging;
 pub mod allocation;
 pub mod dates;
+pub mod locale;
 pub mod money;
 pub mod number;
 pub mod policy;

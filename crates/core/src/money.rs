@@ -139,13 +139,25 @@ pub fn format_minor(minor: i64, currency: Currency) -> String {
 /// Formats minor units for people: thousands grouped and the locale's
 /// separators, such as `1,234.50` (English) or `1.234,50` (Spanish).
 pub fn format_minor_grouped(minor: i64, currency: Currency, decimal_separator: char, group_separator: char) -> String {
-    let plain = format_minor(minor.abs(), currency);
-    let (integer_part, fraction_part) = match plain.split_once('.') {
+    group_decimal_text(&format_minor(minor, currency), decimal_separator, group_separator)
+}
+
+/// Groups a plain decimal string such as `-1234567.50` with the given
+/// separators, such as `-1.234.567,50`.
+pub fn group_decimal_text(plain: &str, decimal_separator: char, group_separator: char) -> String {
+    let (negative, digits) = match plain.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, plain),
+    };
+    let (integer_part, fraction_part) = match digits.split_once('.') {
         Some((integer_part, fraction_part)) => (integer_part, Some(fraction_part)),
-        None => (plain.as_str(), None),
+        None => (digits, None),
     };
 
     let mut grouped = String::new();
+    if negative {
+        grouped.push('-');
+    }
     for (index, digit) in integer_part.chars().enumerate() {
         if index > 0 && (integer_part.len() - index) % 3 == 0 {
             grouped.push(group_separator);
@@ -155,9 +167,6 @@ pub fn format_minor_grouped(minor: i64, currency: Currency, decimal_separator: c
     if let Some(fraction_part) = fraction_part {
         grouped.push(decimal_separator);
         grouped.push_str(fraction_part);
-    }
-    if minor < 0 {
-        grouped.insert(0, '-');
     }
     grouped
 }

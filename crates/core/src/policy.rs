@@ -107,7 +107,7 @@ pub struct StageRule {
 }
 
 impl StageRule {
-    /// Whether the stage's segment and balance limits admit a case.
+    /// Checks whether the stage's segment and balance limits admit a case.
     fn admits(&self, segment: Option<&str>, balance_minor: i64) -> bool {
         let segment_ok = self.segment.as_deref().is_none_or(|wanted| segment == Some(wanted));
         let balance_ok = self.min_balance_minor.is_none_or(|minimum| balance_minor >= minimum);
@@ -213,14 +213,14 @@ impl Policy {
         self.stages.iter().position(|stage| stage.code == code)
     }
 
-    /// The stage of a case `days` past due in `segment` with `balance_minor`:
-    /// the last stage, in policy order, whose threshold it reached and whose
-    /// limits admit it; `None` when no stage applies.
+    /// Finds the stage of a case `days` past due in `segment` with
+    /// `balance_minor`. It is the last stage, in policy order, whose threshold
+    /// the case reached and whose limits admit it, or `None` when none does.
     pub fn stage_for(&self, days: i64, segment: Option<&str>, balance_minor: i64) -> Option<usize> {
         self.stages.iter().rposition(|stage| stage.min_days_past_due <= days && stage.admits(segment, balance_minor))
     }
 
-    /// The stage of a customer on `as_of`: measured on its oldest unpaid,
+    /// Finds the stage of a customer on `as_of`, measured on its oldest unpaid,
     /// undisputed due date, and none when its net balance is zero or less.
     pub fn evaluate(&self, as_of: NaiveDate, standing: CaseStanding<'_>) -> Option<usize> {
         if standing.balance_minor <= 0 {
@@ -246,7 +246,7 @@ impl Policy {
         self.stages.iter().find(|stage| stage.actions.contains(&action)).map(|stage| stage.min_days_past_due)
     }
 
-    /// The steps that move a case from stage `from` to stage `to`. Moving up,
+    /// Lists the steps that move a case from stage `from` to stage `to`. Moving up,
     /// every stage in between that admits the case (by segment and balance)
     /// is recorded as skipped, so no stage is missing from the record, and
     /// only `to` acts. Moving down (the oldest document was paid) enters

@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use crate::{Conn, Result, date_text, get_currency, get_date, get_optional_date};
 
-/// Where an open item comes from.
+/// The source of an open item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemSource {
     Document,
@@ -139,7 +139,7 @@ async fn snapshot_balances(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate)
     Ok(items)
 }
 
-/// What reports show of a customer.
+/// The customer fields that reports show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerInfo {
     pub id: i64,

@@ -162,7 +162,7 @@ impl FromRequestParts<AppState> for ApiCaller {
     }
 }
 
-/// The client's address, when the server knows it (tests that call the
+/// The client's address, when the server has it (tests that call the
 /// router directly have none).
 #[derive(Debug, Clone)]
 pub struct ClientAddress(pub Option<std::net::IpAddr>);
@@ -197,7 +197,7 @@ impl LoginLimiter {
         [format!("user:{}", username.to_lowercase()), format!("address:{address}")]
     }
 
-    /// Whether another attempt for this username from this address is allowed.
+    /// Checks whether another attempt for this username from this address is allowed.
     pub fn allows(&self, username: &str, address: &str) -> bool {
         let mut failures = self.failures.lock().expect("login limiter lock poisoned");
         let now = Instant::now();

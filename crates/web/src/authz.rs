@@ -1,5 +1,5 @@
 //! Authorization: what each role may do, in one place. Every page handler
-//! and API endpoint asks [`require`] before it acts, and
+//! and API endpoint calls [`require`] before it acts, and
 //! [`require_customer`] before it shows or changes a customer.
 
 use crate::error::WebError;

@@ -37,7 +37,7 @@ impl WebError {
         }
     }
 
-    /// A stable code for the API envelope and the message key of the page.
+    /// Returns a stable code for the API envelope and the message key of the page.
     pub fn code(&self) -> &'static str {
         match self {
             WebError::Unauthenticated => "unauthenticated",
@@ -50,7 +50,7 @@ impl WebError {
         }
     }
 
-    /// The API's error envelope: `{"error": {"code": ..., "message": ...}}`.
+    /// Builds the API's error envelope: `{"error": {"code": ..., "message": ...}}`.
     pub fn into_api_response(self) -> Response {
         ApiError::from(self).into_response()
     }

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{Loader, static_loader};
 use recobro_core::Currency;
-use recobro_core::money::format_minor_grouped;
+use recobro_core::locale::Locale;
 use unic_langid::{LanguageIdentifier, langid};
 
 static_loader! {
@@ -107,51 +107,28 @@ impl Translator {
         LOCALES.try_lookup_with_args(self.language.identifier(), key, &arguments).unwrap_or_else(|| key.to_string())
     }
 
-    /// An amount in the locale's format without the currency: `1.234,56`
-    /// in Spanish, `1,234.56` in English.
+    fn locale(&self) -> Locale {
+        match self.language {
+            Language::Es => Locale::Spanish,
+            Language::En => Locale::English,
+        }
+    }
+
+    /// Formats an amount without the currency: `1.234,56` in Spanish,
+    /// `1,234.56` in English.
     pub fn money(&self, minor: &i64, currency: &str) -> String {
         let currency = Currency::parse(currency).unwrap_or_else(|_| Currency::parse("XXX").expect("XXX is a valid code"));
-        match self.language {
-            Language::Es => format_minor_grouped(*minor, currency, ',', '.'),
-            Language::En => format_minor_grouped(*minor, currency, '.', ','),
-        }
+        self.locale().format_minor(*minor, currency)
     }
 
-    /// A date in the locale's format: `31/01/2024` in Spanish, `31 Jan 2024`
-    /// in English (day first, so neither reading order is ambiguous).
+    /// Formats a date: `31/01/2024` in Spanish, `31 Jan 2024` in English.
     pub fn date(&self, date: &NaiveDate) -> String {
-        match self.language {
-            Language::Es => date.format("%d/%m/%Y").to_string(),
-            Language::En => date.format("%-d %b %Y").to_string(),
-        }
+        self.locale().format_date(*date)
     }
 
-    /// A plain decimal string such as `1234.50` in the locale's format.
+    /// Formats a plain decimal string such as `1234.50`.
     pub fn decimal(&self, text: &str) -> String {
-        let (negative, digits) = match text.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
-        let (integer_part, fraction_part) = digits.split_once('.').unwrap_or((digits, ""));
-        let (decimal_separator, group_separator) = match self.language {
-            Language::Es => (',', '.'),
-            Language::En => ('.', ','),
-        };
-        let mut grouped = String::new();
-        for (index, digit) in integer_part.chars().enumerate() {
-            if index > 0 && (integer_part.len() - index) % 3 == 0 {
-                grouped.push(group_separator);
-            }
-            grouped.push(digit);
-        }
-        if !fraction_part.is_empty() {
-            grouped.push(decimal_separator);
-            grouped.push_str(fraction_part);
-        }
-        if negative {
-            grouped.insert(0, '-');
-        }
-        grouped
+        self.locale().format_decimal_text(text)
     }
 
     /// Looks up a message whose `$count` argument picks the plural form.

@@ -43,7 +43,7 @@ pub struct RecordFields<'a> {
     pub line: u64,
 }
 
-/// Where each mapped field of each record kind is read from: its 1-based
+/// The source column of each mapped field of each record kind: its 1-based
 /// column number and header. Checks that compare records use it to point
 /// at the cell.
 #[derive(Debug, Clone, Default)]
@@ -159,7 +159,7 @@ impl RowParser {
         ColumnMap(map)
     }
 
-    /// The records a row produces, one per section whose condition holds.
+    /// Lists the records a row produces, one per section whose condition is met.
     pub fn records<'a>(&'a self, row: &'a [String], line: u64) -> impl Iterator<Item = RecordFields<'a>> + 'a {
         self.sections
             .iter()
@@ -277,8 +277,8 @@ impl RecordFields<'_> {
         })
     }
 
-    /// An amount in minor units of `currency`. `sign` says what the field
-    /// accepts.
+    /// Reads an amount in minor units of `currency`. `sign` is the sign the
+    /// field accepts.
     pub fn amount(&self, name: &str, currency: Currency, sign: Sign) -> Result<Option<i64>, RowError> {
         let Some(cell) = self.text(name)? else { return Ok(None) };
         let format = self.parser.profile.number_format;
@@ -332,7 +332,7 @@ impl RecordFields<'_> {
         }
     }
 
-    /// An error about this record as a whole, pointing at a field's cell.
+    /// Builds an error about this record as a whole, pointing at a field's cell.
     pub fn record_error(&self, field: &str, problem: String, hint: &str) -> RowError {
         let cell = self.text(field).ok().flatten();
         self.error(cell.as_ref(), problem, hint)

@@ -62,7 +62,7 @@ impl CustomerIn {
         pairs.into_iter().filter(|(_, differs)| *differs).map(|(name, _)| name).collect()
     }
 
-    /// The stored customer with this row's fields applied.
+    /// Applies this row's fields to the stored customer.
     pub fn merged_into(&self, stored: Option<&CustomerData>) -> CustomerData {
         let mut data = stored.cloned().unwrap_or_else(|| CustomerData {
             external_ref: self.external_ref.clone(),
@@ -117,7 +117,7 @@ pub struct PaymentIn {
     pub paid_on: NaiveDate,
     pub amount_minor: i64,
     pub currency: Currency,
-    /// The document the whole payment is applied to, when the file says.
+    /// The document the whole payment is applied to, when the file names one.
     pub document: Option<DocumentKey>,
 }
 
@@ -328,8 +328,8 @@ fn read_action(fields: &RecordFields<'_>, portfolio_currency: Currency) -> Resul
     Ok(action)
 }
 
-/// A digest of an action's content, the key of actions without an id of
-/// their own, so that importing the same history twice adds nothing.
+/// Computes a digest of an action's content: the key of actions without an
+/// id of their own, so that importing the same history twice adds nothing.
 fn action_digest(action: &ActionIn) -> String {
     let content = format!(
         "{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}",

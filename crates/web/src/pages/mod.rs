@@ -44,7 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/p/{code}/import", get(import::form).post(import::submit).layer(DefaultBodyLimit::max(crate::imports::MAX_UPLOAD_BYTES)))
 }
 
-/// Why a page extractor stopped a request.
+/// The reason a page extractor stopped a request.
 pub enum PageRejection {
     /// Not signed in: go to the sign-in page, then back to this path.
     SignIn(String),
@@ -74,7 +74,7 @@ pub(crate) fn url_encode(text: &str) -> String {
     encoded
 }
 
-/// What the shared layout shows: navigation, the user and the forms of the
+/// The content of the shared layout: navigation, the user and the forms of the
 /// header.
 pub struct Layout {
     pub tr: Translator,
@@ -175,7 +175,7 @@ async fn asset(axum::extract::Path(file): axum::extract::Path<String>) -> Respon
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
 }
 
-/// An empty form field is no value.
+/// Returns a trimmed form value, or `None` for an empty field.
 pub fn non_empty(value: &Option<String>) -> Option<String> {
     value.as_deref().map(str::trim).filter(|value| !value.is_empty()).map(str::to_string)
 }
