@@ -4,13 +4,18 @@
 
 pub mod aging;
 pub mod allocation;
+pub mod application;
+pub mod assignment;
 pub mod dates;
 pub mod locale;
 pub mod money;
 pub mod number;
+pub mod plan;
 pub mod policy;
 pub mod priority;
 pub mod promise;
+pub mod settlement;
+pub mod status;
 
 pub use aging::{AgingBuckets, AgingLine, OpenItem, Standing};
 pub use dates::{days_past_due, parse_iso_date};
