@@ -3,6 +3,7 @@
 
 mod demo;
 mod disputes;
+mod interest;
 mod policy;
 mod users;
 
@@ -105,6 +106,9 @@ enum Command {
         #[arg(long, default_value = "table", value_parser = parse_format)]
         format: OutputFormat,
     },
+    /// Compute late interest on an overdue amount, without a database.
+    #[command(subcommand)]
+    Interest(interest::InterestCommand),
     /// Serve the web application and the JSON API.
     Serve {
         /// Address and port to listen on.
@@ -383,6 +387,9 @@ async fn execute(cli: Cli) -> Result<()> {
         let explicit_db = std::env::args().any(|arg| arg == "--db" || arg.starts_with("--db=")) || std::env::var_os("RECOBRO_DB").is_some();
         return demo::run(explicit_db.then_some(cli.db.as_str()), args).await;
     }
+    if let Command::Interest(command) = &cli.command {
+        return interest::interest_command(command);
+    }
 
     let store = Store::open(&cli.db).await.with_context(|| format!("cannot open database {}", cli.db))?;
     let result = match cli.command {
@@ -406,6 +413,7 @@ async fn execute(cli: Cli) -> Result<()> {
             }
             Err(error) => Err(error),
         },
+        Command::Interest(_) => unreachable!("handled above"),
         Command::Demo(_) => unreachable!("handled above"),
     };
     store.close().await;

@@ -7,6 +7,7 @@ pub mod allocation;
 pub mod application;
 pub mod assignment;
 pub mod dates;
+pub mod interest;
 pub mod locale;
 pub mod money;
 pub mod number;
