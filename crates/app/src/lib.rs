@@ -8,3 +8,5 @@ pub mod reminders;
 pub mod reports;
 pub mod run;
 pub mod standing;
+pub mod status;
+pub mod team;

@@ -46,7 +46,8 @@ impl Cell {
         value.map_or(Cell::Empty, |value| Cell::Text(value.into()))
     }
 
-    fn plain(&self) -> String {
+    /// The cell as text without grouping, as CSV and JSON carry it.
+    pub fn plain(&self) -> String {
         match self {
             Cell::Text(text) => text.clone(),
             Cell::Integer(value) => value.to_string(),

@@ -49,6 +49,8 @@ pub struct RunOutcome {
     pub as_of: NaiveDate,
     pub counts: RunCounts,
     pub totals: Vec<RunTotal>,
+    /// Status suggestions raised by this run for a manager to decide.
+    pub status_suggestions: i64,
     pub duration_ms: i64,
 }
 
@@ -104,6 +106,10 @@ pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) ->
     for customer_id in &unkept_promises {
         stager.follow_up_unkept_promise(&standings.customers[customer_id]).await?;
     }
+    let open_cases = std::mem::take(&mut stager.open_cases);
+
+    // Stricter relationship statuses for a manager to confirm.
+    let suggestions = crate::status::suggest_statuses(&mut tx, portfolio.id, as_of, &policy, &open_cases, &standings.customers).await?;
 
     // Steps 5 and 6: problem cases and judicial transfer candidates are
     // counted here and listed by the reports; their tasks were created above.
@@ -115,8 +121,8 @@ pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) ->
     runs::save_run(&mut tx, portfolio.id, &record).await?;
     tx.commit().await.map_err(StoreError::from)?;
 
-    tracing::info!(portfolio = portfolio_code, %as_of, cases_open = counts.cases_open, tasks_created = counts.tasks_created, duration_ms, "daily run finished");
-    Ok(RunOutcome { portfolio: portfolio_code.to_string(), as_of, counts, totals, duration_ms })
+    tracing::info!(portfolio = portfolio_code, %as_of, cases_open = counts.cases_open, tasks_created = counts.tasks_created, suggestions, duration_ms, "daily run finished");
+    Ok(RunOutcome { portfolio: portfolio_code.to_string(), as_of, counts, totals, status_suggestions: suggestions, duration_ms })
 }
 
 struct Stager<'a, 'c> {

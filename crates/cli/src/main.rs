@@ -5,6 +5,7 @@ mod demo;
 mod disputes;
 mod interest;
 mod policy;
+mod team;
 mod users;
 
 use std::io::Write;
@@ -106,6 +107,12 @@ enum Command {
         #[arg(long, default_value = "table", value_parser = parse_format)]
         format: OutputFormat,
     },
+    /// Manage teams, member capacities and the rules that assign customers.
+    #[command(subcommand)]
+    Team(team::TeamCommand),
+    /// Confirm or dismiss the stricter customer statuses the daily run suggests.
+    #[command(subcommand)]
+    Suggestions(team::SuggestionsCommand),
     /// Compute late interest on an overdue amount, without a database.
     #[command(subcommand)]
     Interest(interest::InterestCommand),
@@ -401,6 +408,8 @@ async fn execute(cli: Cli) -> Result<()> {
         Command::Token(TokenCommand::Create { username }) => users::create_token(&store, &username).await,
         Command::Assign { portfolio, customer, collector } => users::assign(&store, &portfolio, &customer, collector.as_deref()).await,
         Command::Policy(command) => policy::policy_command(&store, command).await,
+        Command::Team(command) => team::team_command(&store, command).await,
+        Command::Suggestions(command) => team::suggestions_command(&store, command).await,
         Command::Dispute(command) => disputes::dispute_command(&store, command).await,
         Command::Customer { portfolio, customer, status } => disputes::set_status(&store, &portfolio, &customer, &status).await,
         Command::ExportHolds { portfolio, format, output } => disputes::export_holds(&store, &portfolio, format, output).await,
@@ -557,6 +566,9 @@ pub(crate) fn print_run(outcome: &run::RunOutcome) {
     );
     println!("  problem cases (90+): {}", counts.problem_cases);
     println!("  judicial transfer candidates (121+): {}", counts.legal_candidates);
+    if outcome.status_suggestions > 0 {
+        println!("  new status suggestions: {} (see `recobro suggestions list`)", outcome.status_suggestions);
+    }
 }
 
 async fn report_command(store: &Store, command: ReportCommand) -> Result<()> {

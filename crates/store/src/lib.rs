@@ -13,6 +13,7 @@ pub mod portfolio;
 pub mod promises;
 pub mod reports;
 pub mod runs;
+pub mod teams;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;

@@ -1117,3 +1117,62 @@ async fn team_reassignment(store: Store) {
     let unknown = manager.post(&format!("/p/{PORTFOLIO}/team"), &[("csrf", &csrf), ("from", "luis"), ("to", "nobody")]).await;
     assert_eq!(unknown.status, StatusCode::BAD_REQUEST, "only active collectors and managers receive customers");
 }
+
+async fn team_rules_and_suggestions(store: Store) {
+    let app = app(&store);
+    let mut manager = signed_in(&app, "gerente").await;
+    let page = manager.get(&format!("/p/{PORTFOLIO}/team")).await;
+    assert!(page.body.contains("id=\"team-config-form\""), "the team editor is shown");
+    let csrf = hidden_value(&page.body, "csrf").unwrap();
+    let count = |sql: &'static str| {
+        let store = store.clone();
+        async move { sqlx::query(sql).fetch_one(store.pool()).await.unwrap().try_get::<i64, _>("n").unwrap() }
+    };
+
+    let unknown = "[[team]]\ncode = \"t\"\nname = \"Todos\"\nmembers = [{ collector = \"nadie\", capacity = 10 }]\n";
+    let rejected = manager.post(&format!("/p/{PORTFOLIO}/team/config"), &[("csrf", &csrf), ("text", unknown)]).await;
+    assert_eq!(rejected.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(rejected.text().contains("\"nadie\" is not an active collector"), "{}", rejected.text());
+    assert!(rejected.text().contains("capacity = 10"), "the rejected text stays in the editor");
+    assert_eq!(count("SELECT COUNT(*) AS n FROM team").await, 0, "a rejected file writes nothing");
+
+    let valid = "[[team]]\ncode = \"t\"\nname = \"Todos\"\nmembers = [{ collector = \"luis\", capacity = 1000 }]\n[[rule]]\nteam = \"t\"\n";
+    let saved = manager.post(&format!("/p/{PORTFOLIO}/team/config"), &[("csrf", &csrf), ("text", valid)]).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let page = manager.get(&format!("/p/{PORTFOLIO}/team")).await;
+    assert!(page.body.contains("id=\"team-capacity\""), "the capacity table is shown");
+    assert!(page.body.contains("id=\"assign-by-rules-form\""));
+
+    sqlx::query("UPDATE customer SET collector = NULL WHERE collector = 'ana'").execute(store.pool()).await.unwrap();
+    let unassigned_with_case = count("SELECT COUNT(*) AS n FROM customer c JOIN collection_case k ON k.customer_id = c.id AND k.status = 'open' WHERE c.collector IS NULL").await;
+    assert!(unassigned_with_case > 0, "the fixture leaves ana's open cases to assign");
+    let assigned = manager.post(&format!("/p/{PORTFOLIO}/team/assign-by-rules"), &[("csrf", &csrf)]).await;
+    assert_eq!(assigned.status, StatusCode::SEE_OTHER);
+    assert_eq!(assigned.location(), Some(format!("/p/{PORTFOLIO}/team?assigned={unassigned_with_case}&left=0").as_str()));
+    assert_eq!(count("SELECT COUNT(*) AS n FROM customer c JOIN collection_case k ON k.customer_id = c.id AND k.status = 'open' WHERE c.collector IS NULL").await, 0);
+
+    sqlx::query(
+        "INSERT INTO status_suggestion (portfolio_id, customer_id, suggested_status, reason, suggested_on, state) \
+         SELECT portfolio_id, id, 'credit_hold', 'broken_promises', '2024-01-01', 'pending' FROM customer WHERE external_ref = (SELECT MIN(external_ref) FROM customer)",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let page = manager.get(&format!("/p/{PORTFOLIO}/team")).await;
+    assert!(page.body.contains("id=\"suggestions\""), "the pending suggestion is listed");
+    let id: i64 = sqlx::query("SELECT id AS n FROM status_suggestion").fetch_one(store.pool()).await.unwrap().try_get("n").unwrap();
+
+    let mut collector = signed_in(&app, "ana").await;
+    let collector_csrf = collector.csrf_token().await;
+    let forbidden = collector.post(&format!("/p/{PORTFOLIO}/team/suggestions/{id}"), &[("csrf", &collector_csrf), ("decision", "confirm")]).await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN, "collectors do not decide statuses");
+
+    let confirmed = manager.post(&format!("/p/{PORTFOLIO}/team/suggestions/{id}"), &[("csrf", &csrf), ("decision", "confirm")]).await;
+    assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
+    assert_eq!(count("SELECT COUNT(*) AS n FROM customer WHERE status = 'credit_hold'").await, 1);
+    assert_eq!(count("SELECT COUNT(*) AS n FROM audit_event WHERE action = 'status_suggestion.confirmed'").await, 1);
+
+    let again = manager.post(&format!("/p/{PORTFOLIO}/team/suggestions/{id}"), &[("csrf", &csrf), ("decision", "dismiss")]).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "a decided suggestion stays decided");
+}
+on_each_engine!(team_rules_and_suggestions);
