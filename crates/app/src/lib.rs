@@ -2,6 +2,7 @@
 //! combines the pure core with the store.
 
 pub mod import;
+pub mod negotiation;
 pub mod output;
 pub mod policy;
 pub mod reminders;

@@ -22,8 +22,8 @@ use serde::Serialize;
 pub enum ReminderError {
     #[error("portfolio {0:?} not found: see `recobro portfolio list`")]
     UnknownPortfolio(String),
-    #[error("invalid SMTP URL {0:?}: expected smtp://HOST:PORT, such as smtp://127.0.0.1:25")]
-    InvalidSmtpUrl(String),
+    #[error("invalid SMTP URL {0:?}: {1}; expected smtp://HOST:PORT for a relay, smtp://USER:PASSWORD@HOST:587?tls=required for STARTTLS, or smtps://USER:PASSWORD@HOST:465")]
+    InvalidSmtpUrl(String, String),
     #[error("invalid sender address {0:?}: set RECOBRO_MAIL_FROM to an address such as \"Cobranza <cobranza@example.com>\"")]
     InvalidSender(String),
     #[error("cannot read template {path}: {error}")]
@@ -36,29 +36,52 @@ pub enum ReminderError {
     Store(#[from] StoreError),
 }
 
-/// The destination of reminders: an SMTP relay, or a folder of `.eml` files (a dry
-/// run that writes nothing to the database).
+/// The destination of reminders: an SMTP server, or a folder of `.eml`
+/// files (a dry run that writes nothing to the database).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
-    Smtp { host: String, port: u16 },
+    Smtp(SmtpServer),
     Folder(PathBuf),
 }
 
+/// An SMTP server as a lettre URL. `smtp://HOST:PORT` is a plain relay;
+/// `?tls=required` adds STARTTLS, `smtps://` connects with TLS, and
+/// `USER:PASSWORD@` authenticates. Server certificates are checked against
+/// the Mozilla root store bundled in webpki-roots.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpServer {
+    url: String,
+    /// The URL without the password, for messages and logs.
+    pub display: String,
+}
+
+impl std::fmt::Debug for SmtpServer {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&self.display)
+    }
+}
+
 impl Delivery {
-    /// Parses `smtp://HOST:PORT` (port 25 when omitted).
-    // NOTE: plain SMTP only, as to a relay on the same network; there is no
-    // TLS or authentication yet.
+    /// Parses an SMTP URL and checks it with lettre, so that a mistake shows
+    /// before any task is claimed. Port 25 is used when `smtp://` has none.
     pub fn smtp_from_url(url: &str) -> Result<Self, ReminderError> {
-        let invalid = || ReminderError::InvalidSmtpUrl(url.to_string());
-        let rest = url.strip_prefix("smtp://").ok_or_else(invalid)?.trim_end_matches('/');
-        let (host, port) = match rest.rsplit_once(':') {
-            Some((host, port)) => (host, port.parse::<u16>().map_err(|_| invalid())?),
-            None => (rest, 25),
-        };
-        if host.is_empty() {
-            return Err(invalid());
+        let display = without_password(url);
+        let invalid = |reason: String| ReminderError::InvalidSmtpUrl(display.clone(), reason);
+        if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+            return Err(invalid("the scheme must be smtp or smtps".into()));
         }
-        Ok(Delivery::Smtp { host: host.to_string(), port })
+        AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|error| invalid(error.to_string()))?;
+        Ok(Delivery::Smtp(SmtpServer { url: url.to_string(), display }))
+    }
+}
+
+/// Replaces the password of a URL's user information with `***`.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let Some((credentials, host)) = rest.rsplit_once('@') else { return url.to_string() };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
     }
 }
 
@@ -157,7 +180,7 @@ async fn deliver(
             transport.send(message).await.map_err(|error| ReminderError::DryRun { path: folder.display().to_string(), error: error.to_string() })?;
             summary.written += 1;
         }
-        Delivery::Smtp { host, port } => {
+        Delivery::Smtp(server) => {
             let mut conn = store.acquire().await?;
             if !mail::claim_email(&mut conn, portfolio_id, task, email, subject).await? {
                 return Ok(());
@@ -165,7 +188,10 @@ async fn deliver(
             let (status, answer) = match message {
                 Err(error) => ("failed", format!("invalid message: {error}")),
                 Ok(message) => {
-                    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host.as_str()).port(*port).build();
+                    let transport = match AsyncSmtpTransport::<Tokio1Executor>::from_url(&server.url) {
+                        Ok(builder) => builder.build(),
+                        Err(error) => return Err(ReminderError::InvalidSmtpUrl(server.display.clone(), error.to_string())),
+                    };
                     match transport.send(message).await {
                         Ok(response) => ("sent", format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" "))),
                         Err(error) => ("failed", error.to_string()),
@@ -258,10 +284,25 @@ mod tests {
 
     #[test]
     fn smtp_urls() {
-        assert_eq!(Delivery::smtp_from_url("smtp://127.0.0.1:2525").unwrap(), Delivery::Smtp { host: "127.0.0.1".into(), port: 2525 });
-        assert_eq!(Delivery::smtp_from_url("smtp://mail.local").unwrap(), Delivery::Smtp { host: "mail.local".into(), port: 25 });
+        let relay = Delivery::smtp_from_url("smtp://127.0.0.1:2525").unwrap();
+        assert!(matches!(&relay, Delivery::Smtp(server) if server.display == "smtp://127.0.0.1:2525"));
+        assert!(Delivery::smtp_from_url("smtp://mail.local").is_ok());
+        assert!(Delivery::smtp_from_url("smtp://cobranza:secreto@mail.example.com:587?tls=required").is_ok());
+        assert!(Delivery::smtp_from_url("smtps://cobranza:secreto@mail.example.com").is_ok());
+
         assert!(Delivery::smtp_from_url("http://x").is_err());
         assert!(Delivery::smtp_from_url("smtp://host:port").is_err());
+    }
+
+    #[test]
+    fn smtp_password_hidden() {
+        let server = Delivery::smtp_from_url("smtps://cobranza:secreto@mail.example.com:465").unwrap();
+        let Delivery::Smtp(server) = server else { panic!("an SMTP delivery") };
+        assert_eq!(server.display, "smtps://cobranza:***@mail.example.com:465");
+        assert!(!format!("{server:?}").contains("secreto"));
+
+        let error = Delivery::smtp_from_url("ftp://cobranza:secreto@mail.example.com").unwrap_err().to_string();
+        assert!(!error.contains("secreto"), "{error}");
     }
 
     #[test]

@@ -19,6 +19,7 @@ use recobro_core::promise::{Promise, PromiseStatus, evaluate_promise};
 use recobro_store::promises;
 use recobro_store::runs::{self, RunAgingLine, RunCounts, RunRecord, RunTotal};
 use recobro_store::{Store, StoreError, Transaction, portfolio};
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::standing::{self, PortfolioStandings};
@@ -51,6 +52,10 @@ pub struct RunOutcome {
     pub totals: Vec<RunTotal>,
     /// Status suggestions raised by this run for a manager to decide.
     pub status_suggestions: i64,
+    pub plans_broken: i64,
+    pub plans_completed: i64,
+    pub offers_paid: i64,
+    pub offers_expired: i64,
     pub duration_ms: i64,
 }
 
@@ -67,6 +72,11 @@ pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) ->
         return Err(RunError::RunsMoveForward { requested: as_of, latest });
     }
     let policy = crate::policy::policy_in_force(&mut tx, portfolio.id, portfolio.currency, as_of).await?;
+
+    // Step 0: settlement offers paid or expired, and payment plans kept,
+    // completed or broken. A paid discount closes balances before aging.
+    let offers = crate::negotiation::settlements::track_offers(&mut tx, portfolio.id, portfolio_code, as_of).await?;
+    let plans = crate::negotiation::plans::track_plans(&mut tx, portfolio.id, as_of).await?;
 
     // Step 1: open balances and aging of every document and snapshot account.
     let standings = standing::load(&mut tx, portfolio.id, as_of).await?;
@@ -86,8 +96,9 @@ pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) ->
         policy: &policy,
         counts: &mut counts,
         open_cases: HashMap::new(),
-        recently_unkept: recently_unkept.into_iter().collect(),
+        recently_unkept: recently_unkept.into_iter().chain(plans.broken.iter().copied()).collect(),
         promises_due_soon: promises_due_soon.into_iter().collect(),
+        under_plan: plans.under_plan,
     };
     let case_standings = standings.case_standings();
     let halfway = case_standings.len() / 2;
@@ -103,7 +114,7 @@ pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) ->
             stager.close(case).await?;
         }
     }
-    for customer_id in &unkept_promises {
+    for customer_id in unkept_promises.iter().chain(&plans.broken) {
         stager.follow_up_unkept_promise(&standings.customers[customer_id]).await?;
     }
     let open_cases = std::mem::take(&mut stager.open_cases);
@@ -121,8 +132,31 @@ pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) ->
     runs::save_run(&mut tx, portfolio.id, &record).await?;
     tx.commit().await.map_err(StoreError::from)?;
 
-    tracing::info!(portfolio = portfolio_code, %as_of, cases_open = counts.cases_open, tasks_created = counts.tasks_created, suggestions, duration_ms, "daily run finished");
-    Ok(RunOutcome { portfolio: portfolio_code.to_string(), as_of, counts, totals, status_suggestions: suggestions, duration_ms })
+    tracing::info!(
+        portfolio = portfolio_code,
+        %as_of,
+        cases_open = counts.cases_open,
+        tasks_created = counts.tasks_created,
+        suggestions,
+        plans_broken = plans.broken.len(),
+        plans_completed = plans.completed,
+        offers_paid = offers.paid,
+        offers_expired = offers.expired,
+        duration_ms,
+        "daily run finished"
+    );
+    Ok(RunOutcome {
+        portfolio: portfolio_code.to_string(),
+        as_of,
+        counts,
+        totals,
+        status_suggestions: suggestions,
+        plans_broken: plans.broken.len() as i64,
+        plans_completed: plans.completed,
+        offers_paid: offers.paid,
+        offers_expired: offers.expired,
+        duration_ms,
+    })
 }
 
 struct Stager<'a, 'c> {
@@ -137,11 +171,17 @@ struct Stager<'a, 'c> {
     recently_unkept: HashSet<i64>,
     /// Customers with an open promise falling due within a few days.
     promises_due_soon: HashSet<i64>,
+    /// Customers keeping an active payment plan: their case stays where it
+    /// is and gets no new tasks.
+    under_plan: HashSet<i64>,
 }
 
 impl Stager<'_, '_> {
     /// Places one customer's case in the stage its standing calls for.
     async fn place(&mut self, customer: &CustomerInfo, currency: Currency, standing: &Standing, stored: Option<&StoredCase>) -> Result<(), StoreError> {
+        if self.under_plan.contains(&customer.id) {
+            return self.hold(customer, standing, stored).await;
+        }
         let balance_minor = standing.aging.total_minor();
         let segment = customer.segment.as_deref();
         let target = self.policy.evaluate(self.as_of, CaseStanding { oldest_due_date: standing.oldest_due_date, balance_minor, segment });
@@ -284,6 +324,25 @@ impl Stager<'_, '_> {
         if cases::insert_task(self.tx, self.portfolio_id, &task, self.as_of).await? {
             self.counts.tasks_created += 1;
         }
+        Ok(())
+    }
+
+    /// Keeps the open case of a customer under a payment plan in its stage,
+    /// with its figures brought up to date and no new tasks.
+    async fn hold(&mut self, customer: &CustomerInfo, standing: &Standing, stored: Option<&StoredCase>) -> Result<(), StoreError> {
+        let Some(case) = stored.filter(|case| case.record.status == CaseStatus::Open) else { return Ok(()) };
+        self.counts.cases_open += 1;
+
+        let mut record = case.record.clone();
+        record.oldest_due_date = standing.oldest_due_date;
+        record.days_past_due = standing.days_past_due(self.as_of);
+        record.overdue_minor = standing.aging.overdue_minor();
+        record.balance_minor = standing.aging.total_minor();
+        record.disputed_minor = standing.disputed_minor;
+        if record != case.record {
+            cases::update_case(self.tx, case.id, &record, false, self.as_of).await?;
+        }
+        self.open_cases.insert(customer.id, (case.id, record.stage.clone().unwrap_or_default()));
         Ok(())
     }
 

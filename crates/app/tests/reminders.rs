@@ -110,7 +110,7 @@ async fn reminders_scenario(url: String) {
     import(&store, folder.path(), RecordKind::Payment, "payments.csv", "ref,customer,paid_on,amount,document\nP-4,PAID,2024-02-11,80.00,F-4\n").await;
 
     let settings = MailSettings {
-        delivery: Delivery::Smtp { host: "127.0.0.1".into(), port: server.port },
+        delivery: Delivery::smtp_from_url(&format!("smtp://127.0.0.1:{}", server.port)).unwrap(),
         sender: "Cobranza Acme <cobranza@acme.example>".into(),
         template_dir: None,
     };

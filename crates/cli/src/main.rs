@@ -4,6 +4,7 @@
 mod demo;
 mod disputes;
 mod interest;
+mod negotiation;
 mod policy;
 mod team;
 mod users;
@@ -107,6 +108,15 @@ enum Command {
         #[arg(long, default_value = "table", value_parser = parse_format)]
         format: OutputFormat,
     },
+    /// Propose, approve, reject and follow payment plans (convenios de pago).
+    #[command(subcommand)]
+    Plan(negotiation::PlanCommand),
+    /// Offer settlements with interest waivers, and approve or reject them.
+    #[command(subcommand)]
+    Settlement(negotiation::SettlementCommand),
+    /// Request, approve and list write-offs of uncollectable balances.
+    #[command(subcommand, name = "write-off")]
+    WriteOff(negotiation::WriteOffCommand),
     /// Manage teams, member capacities and the rules that assign customers.
     #[command(subcommand)]
     Team(team::TeamCommand),
@@ -408,6 +418,9 @@ async fn execute(cli: Cli) -> Result<()> {
         Command::Token(TokenCommand::Create { username }) => users::create_token(&store, &username).await,
         Command::Assign { portfolio, customer, collector } => users::assign(&store, &portfolio, &customer, collector.as_deref()).await,
         Command::Policy(command) => policy::policy_command(&store, command).await,
+        Command::Plan(command) => negotiation::plan_command(&store, command).await,
+        Command::Settlement(command) => negotiation::settlement_command(&store, command).await,
+        Command::WriteOff(command) => negotiation::write_off_command(&store, command).await,
         Command::Team(command) => team::team_command(&store, command).await,
         Command::Suggestions(command) => team::suggestions_command(&store, command).await,
         Command::Dispute(command) => disputes::dispute_command(&store, command).await,
@@ -523,7 +536,7 @@ async fn send_reminders(store: &Store, portfolio: &str, as_of: NaiveDate, dry_ru
     let delivery = match dry_run {
         Some(folder) => Delivery::Folder(folder),
         None => {
-            let url = std::env::var("RECOBRO_SMTP_URL").map_err(|_| anyhow::anyhow!("set RECOBRO_SMTP_URL=smtp://HOST:PORT to send, or pass --dry-run FOLDER to write the messages to files"))?;
+            let url = std::env::var("RECOBRO_SMTP_URL").map_err(|_| anyhow::anyhow!("set RECOBRO_SMTP_URL to send (smtp://HOST:PORT for a relay, smtp://USER:PASSWORD@HOST:587?tls=required or smtps://USER:PASSWORD@HOST:465 for a mail server), or pass --dry-run FOLDER to write the messages to files"))?;
             Delivery::smtp_from_url(&url)?
         }
     };
@@ -537,7 +550,7 @@ async fn send_reminders(store: &Store, portfolio: &str, as_of: NaiveDate, dry_ru
 
     match delivery {
         Delivery::Folder(folder) => println!("wrote {} reminders to {} (nothing was sent or recorded)", summary.written, folder.display()),
-        Delivery::Smtp { host, port } => println!("sent {} reminders through {host}:{port}; {} failed", summary.sent, summary.failed),
+        Delivery::Smtp(server) => println!("sent {} reminders through {}; {} failed", summary.sent, server.display, summary.failed),
     }
     println!("  customers without an email address: {}", summary.without_email);
     println!("  reminders cancelled, nothing undisputed overdue: {}", summary.nothing_due);
@@ -566,6 +579,12 @@ pub(crate) fn print_run(outcome: &run::RunOutcome) {
     );
     println!("  problem cases (90+): {}", counts.problem_cases);
     println!("  judicial transfer candidates (121+): {}", counts.legal_candidates);
+    if outcome.plans_broken + outcome.plans_completed > 0 {
+        println!("  payment plans: {} completed, {} broken", outcome.plans_completed, outcome.plans_broken);
+    }
+    if outcome.offers_paid + outcome.offers_expired > 0 {
+        println!("  settlement offers: {} paid, {} expired", outcome.offers_paid, outcome.offers_expired);
+    }
     if outcome.status_suggestions > 0 {
         println!("  new status suggestions: {} (see `recobro suggestions list`)", outcome.status_suggestions);
     }

@@ -8,6 +8,7 @@ pub mod browse;
 pub mod cases;
 pub mod ledger;
 pub mod mail;
+pub mod negotiation;
 pub mod policies;
 pub mod portfolio;
 pub mod promises;

@@ -19,13 +19,15 @@ pub struct ReminderTask {
 }
 
 /// Open reminder tasks by email due on or before `as_of`, that no earlier
-/// attempt sent or left in doubt.
+/// attempt sent or left in doubt, of customers not keeping an active
+/// payment plan.
 pub async fn pending_email_reminders(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate) -> Result<Vec<ReminderTask>> {
     let rows = sqlx::query(
         "SELECT t.id, t.customer_id, c.external_ref, c.name, c.email, c.language, t.stage, t.due_on FROM task t \
          JOIN customer c ON c.id = t.customer_id \
          WHERE t.portfolio_id = $1 AND t.kind = 'reminder' AND t.channel = 'email' AND t.status = 'open' AND t.due_on <= $2 \
            AND NOT EXISTS (SELECT 1 FROM email_log l WHERE l.task_id = t.id AND l.status <> 'failed') \
+           AND NOT EXISTS (SELECT 1 FROM payment_plan p WHERE p.customer_id = t.customer_id AND p.status = 'active') \
          ORDER BY t.id",
     )
     .bind(portfolio_id)
