@@ -36,7 +36,8 @@ async fn plan_propose_contract(url: String) {
     assert_eq!(plan["total"], "1000.00");
     assert_eq!(plan["down_payment"], "100.00");
     assert_eq!(plan["installments"].as_array().unwrap().len(), 5, "the down payment and four installments");
-    assert_eq!(plan["installments"][4]["due_date"], "2024-07-31");
+    assert_eq!(plan["installments"][2]["due_date"], "2024-04-30", "the 31st falls on the last day of a shorter month");
+    assert_eq!(plan["installments"][4]["due_date"], "2024-06-30");
     let amounts: i64 = plan["installments"].as_array().unwrap().iter().map(|i| i["amount"].as_str().unwrap().replace('.', "").parse::<i64>().unwrap()).sum();
     let interest: i64 = plan["interest"].as_str().unwrap().replace('.', "").parse().unwrap();
     assert_eq!(amounts, 100_000 + interest, "installments add up to the total plus interest");
