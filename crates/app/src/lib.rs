@@ -1,6 +1,7 @@
 //! Recobro's use cases: import, the daily run, reports and exports. Each
 //! combines the pure core with the store.
 
+pub mod bench;
 pub mod import;
 pub mod negotiation;
 pub mod output;

@@ -18,8 +18,7 @@ use recobro_core::priority::{PriorityInput, case_priority};
 use recobro_core::promise::{Promise, PromiseStatus, evaluate_promise};
 use recobro_store::promises;
 use recobro_store::runs::{self, RunAgingLine, RunCounts, RunRecord, RunTotal};
-use recobro_store::{Store, StoreError, Transaction, portfolio};
-
+use recobro_store::{Store, StoreError, Transaction, jobs, portfolio};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::standing::{self, PortfolioStandings};
@@ -28,6 +27,8 @@ use crate::standing::{self, PortfolioStandings};
 pub enum RunError {
     #[error("portfolio {0:?} not found: create it with `recobro portfolio add`")]
     UnknownPortfolio(String),
+    #[error("the daily run of {portfolio} as of {as_of} is already running in another instance, or finished there while this one waited; nothing was done here")]
+    AlreadyRunning { portfolio: String, as_of: NaiveDate },
     #[error("a run as of {requested} cannot follow the run as of {latest}: runs move forward in time; run {latest} again or a later date")]
     RunsMoveForward { requested: NaiveDate, latest: NaiveDate },
     #[error(transparent)]
@@ -35,6 +36,9 @@ pub enum RunError {
     #[error(transparent)]
     Store(#[from] StoreError),
 }
+
+/// The job name of the daily run in `job_run` claims.
+pub const DAILY_RUN_JOB: &str = "daily-run";
 
 /// A broken or partly kept promise raises a case's priority for this many
 /// days after it was judged.
@@ -66,6 +70,11 @@ pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) ->
 
     let mut tx = store.begin().await?;
     let portfolio = portfolio::find(&mut tx, portfolio_code).await?.ok_or_else(|| RunError::UnknownPortfolio(portfolio_code.to_string()))?;
+    // Only one instance performs a portfolio's run of a date at a time.
+    if jobs::claim(&mut tx, store.engine(), portfolio.id, DAILY_RUN_JOB, as_of, &jobs::instance_name()).await? == jobs::Claim::Busy {
+        return Err(RunError::AlreadyRunning { portfolio: portfolio_code.to_string(), as_of });
+    }
+    crate::import::stall_for_tests("run-claimed");
     if let Some(latest) = runs::latest_run_date(&mut tx, portfolio.id).await?
         && as_of < latest
     {

@@ -1,6 +1,7 @@
 //! The `recobro` command: portfolios, import, the daily run, reports and
 //! the demo.
 
+mod bench;
 mod demo;
 mod disputes;
 mod interest;
@@ -123,6 +124,8 @@ enum Command {
     /// Confirm or dismiss the stricter customer statuses the daily run suggests.
     #[command(subcommand)]
     Suggestions(team::SuggestionsCommand),
+    /// Measure import, the daily run, reports and pages on a generated portfolio, on SQLite and PostgreSQL.
+    Bench(bench::BenchArgs),
     /// Compute late interest on an overdue amount, without a database.
     #[command(subcommand)]
     Interest(interest::InterestCommand),
@@ -292,7 +295,7 @@ enum PortfolioCommand {
 struct ImportArgs {
     #[arg(long)]
     portfolio: String,
-    /// A built-in mapping profile (ibm-ar, uci-cards) or a profile file.
+    /// A built-in mapping profile (ibm-ar, uci-cards, bench-customers, bench-invoices, bench-payments) or a profile file.
     #[arg(long, conflicts_with_all = ["kind", "mapping"])]
     profile: Option<String>,
     /// What the file holds: customers, documents, payments, allocations, disputes, actions or snapshot.
@@ -378,8 +381,17 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("{}", error_report(&error));
-            ExitCode::FAILURE
+            exit_code(&error)
         }
+    }
+}
+
+/// Status 3 when the daily run was already running in another instance,
+/// 1 for every other error.
+fn exit_code(error: &anyhow::Error) -> ExitCode {
+    match error.downcast_ref::<run::RunError>() {
+        Some(run::RunError::AlreadyRunning { .. }) => ExitCode::from(3),
+        _ => ExitCode::FAILURE,
     }
 }
 
@@ -406,6 +418,9 @@ async fn execute(cli: Cli) -> Result<()> {
     }
     if let Command::Interest(command) = &cli.command {
         return interest::interest_command(command);
+    }
+    if let Command::Bench(args) = cli.command {
+        return bench::run(args).await;
     }
 
     let store = Store::open(&cli.db).await.with_context(|| format!("cannot open database {}", cli.db))?;
@@ -436,7 +451,7 @@ async fn execute(cli: Cli) -> Result<()> {
             Err(error) => Err(error),
         },
         Command::Interest(_) => unreachable!("handled above"),
-        Command::Demo(_) => unreachable!("handled above"),
+        Command::Demo(_) | Command::Bench(_) => unreachable!("handled above"),
     };
     store.close().await;
     result

@@ -72,9 +72,8 @@ pub struct CustomerListRow {
 
 /// Lists up to `limit` customers matching `filter`, after `cursor`, with
 /// the state the latest daily run left their cases in.
-// NOTE: sorting on days past due or balance reads the case of every
-// matching customer. A million-customer portfolio needs those sort keys
-// indexed to keep the first page fast.
+// NOTE: with a search, stage, segment or days-past-due filter, sorting on
+// days past due or balance reads the case of every matching customer.
 pub async fn list_customers(
     conn: &mut Conn,
     portfolio_id: i64,
@@ -83,6 +82,9 @@ pub async fn list_customers(
     cursor: Option<&Cursor>,
     limit: i64,
 ) -> Result<Vec<CustomerListRow>> {
+    if let Some(rows) = list_customers_by_case(conn, portfolio_id, filter, sort, cursor, limit).await? {
+        return Ok(rows);
+    }
     let sort_expression = match sort {
         CustomerSort::DaysPastDue => "COALESCE(k.days_past_due, 0)",
         CustomerSort::Balance => "COALESCE(k.balance_minor, 0)",
@@ -157,6 +159,86 @@ pub async fn list_customers(
     rows.iter().map(customer_list_row).collect()
 }
 
+/// Lists customers by days past due or balance, highest first, without
+/// sorting the whole portfolio: first the open cases with a positive value
+/// in the order of their index, then every other customer, whose value is
+/// 0, by descending id. Returns `None` when this does not apply: a filter
+/// other than the collector, another sort, or an open case whose value is
+/// 0 or less, which would belong among the customers without a case.
+async fn list_customers_by_case(
+    conn: &mut Conn,
+    portfolio_id: i64,
+    filter: &CustomerFilter,
+    sort: CustomerSort,
+    cursor: Option<&Cursor>,
+    limit: i64,
+) -> Result<Option<Vec<CustomerListRow>>> {
+    let column = match sort {
+        CustomerSort::DaysPastDue => "days_past_due",
+        CustomerSort::Balance => "balance_minor",
+        CustomerSort::Name | CustomerSort::Reference => return Ok(None),
+    };
+    if filter.search.is_some() || filter.stage.is_some() || filter.segment.is_some() || filter.days_past_due.is_some() {
+        return Ok(None);
+    }
+    let after = match cursor {
+        None => None,
+        Some(Cursor::Number(value, id)) if *value >= 0 => Some((*value, *id)),
+        Some(_) => return Ok(None),
+    };
+    let not_positive = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT 1 AS found FROM collection_case WHERE portfolio_id = $1 AND status = 'open' AND {column} <= 0 LIMIT 1"
+    )))
+    .bind(portfolio_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if not_positive.is_some() {
+        return Ok(None);
+    }
+
+    let select = "SELECT c.id, c.external_ref, c.name, c.segment, c.collector, c.status, k.stage, \
+         COALESCE(k.days_past_due, 0) AS days_past_due, COALESCE(k.overdue_minor, 0) AS overdue_minor, \
+         COALESCE(k.balance_minor, 0) AS balance_minor, COALESCE(k.currency, c.currency) AS currency";
+    let collector_clause = |placeholder: &str| if filter.collector.is_some() { format!(" AND c.collector = {placeholder}") } else { String::new() };
+    let mut rows = Vec::new();
+    if after.is_none_or(|(value, _)| value > 0) {
+        let (value, id) = after.unwrap_or((i64::MAX, i64::MAX));
+        let sql = format!(
+            "{select} FROM collection_case k JOIN customer c ON c.id = k.customer_id \
+             WHERE k.portfolio_id = $1 AND k.status = 'open' AND (k.{column} < $2 OR (k.{column} = $2 AND k.customer_id < $3)){} \
+             ORDER BY k.{column} DESC, k.customer_id DESC LIMIT $4",
+            collector_clause("$5")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(portfolio_id).bind(value).bind(id).bind(limit);
+        if let Some(collector) = &filter.collector {
+            query = query.bind(collector.clone());
+        }
+        for row in &query.fetch_all(&mut *conn).await? {
+            rows.push(customer_list_row(row)?);
+        }
+    }
+    let missing = limit - rows.len() as i64;
+    if missing > 0 {
+        let below_id = match after {
+            Some((0, id)) => id,
+            _ => i64::MAX,
+        };
+        let sql = format!(
+            "{select} FROM customer c LEFT JOIN collection_case k ON k.customer_id = c.id AND k.status = 'open' \
+             WHERE c.portfolio_id = $1 AND c.id < $2 AND k.id IS NULL{} ORDER BY c.id DESC LIMIT $3",
+            collector_clause("$4")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(portfolio_id).bind(below_id).bind(missing);
+        if let Some(collector) = &filter.collector {
+            query = query.bind(collector.clone());
+        }
+        for row in &query.fetch_all(&mut *conn).await? {
+            rows.push(customer_list_row(row)?);
+        }
+    }
+    Ok(Some(rows))
+}
+
 /// Filter values of the customer list's days-past-due menu: the default
 /// aging buckets.
 pub const BUCKETS: [&str; 6] = ["current", "1-30", "31-60", "61-90", "91-120", "121+"];
@@ -220,9 +302,24 @@ fn customer_list_row(row: &AnyRow) -> Result<CustomerListRow> {
 
 /// Distinct non-empty values of a customer column, for filter menus.
 pub async fn distinct_values(conn: &mut Conn, portfolio_id: i64, column: CustomerColumn) -> Result<Vec<String>> {
+    // Each step looks up the next larger value in the (portfolio_id,
+    // column) index, so the query reads one index entry per distinct value
+    // instead of one per customer.
     let sql = match column {
-        CustomerColumn::Segment => "SELECT DISTINCT segment AS value FROM customer WHERE portfolio_id = $1 AND segment IS NOT NULL ORDER BY segment",
-        CustomerColumn::Collector => "SELECT DISTINCT collector AS value FROM customer WHERE portfolio_id = $1 AND collector IS NOT NULL ORDER BY collector",
+        CustomerColumn::Segment => {
+            "WITH RECURSIVE found (value) AS ( \
+               SELECT MIN(segment) FROM customer WHERE portfolio_id = $1 \
+               UNION ALL \
+               SELECT (SELECT MIN(c.segment) FROM customer c WHERE c.portfolio_id = $1 AND c.segment > found.value) FROM found WHERE found.value IS NOT NULL) \
+             SELECT value FROM found WHERE value IS NOT NULL ORDER BY value"
+        }
+        CustomerColumn::Collector => {
+            "WITH RECURSIVE found (value) AS ( \
+               SELECT MIN(collector) FROM customer WHERE portfolio_id = $1 \
+               UNION ALL \
+               SELECT (SELECT MIN(c.collector) FROM customer c WHERE c.portfolio_id = $1 AND c.collector > found.value) FROM found WHERE found.value IS NOT NULL) \
+             SELECT value FROM found WHERE value IS NOT NULL ORDER BY value"
+        }
     };
     let rows = sqlx::query(sql).bind(portfolio_id).fetch_all(&mut *conn).await?;
     rows.iter().map(|row| Ok(row.try_get("value")?)).collect()

@@ -653,3 +653,222 @@ pub async fn reassign_all(conn: &mut Conn, portfolio_id: i64, from: Option<&str>
         .await?;
     Ok(result.rows_affected())
 }
+
+/// Rows per multi-row statement of the bulk writes below. With at most 10
+/// parameters a row, a statement stays below the bound-parameter limits of
+/// SQLite (32766 since 3.32) and PostgreSQL (65535).
+const BULK_ROWS: usize = 500;
+
+/// Builds the VALUES list of `rows` rows from `row_template`, replacing each
+/// `{}` with a placeholder: `?` on SQLite and `$1`, `$2`, ... in order on
+/// PostgreSQL. Every placeholder takes its own bound value, in order.
+///
+/// SQLite gets anonymous `?` placeholders because sqlx looks up the name of
+/// every numbered parameter, and SQLite finds a name by a linear scan, so
+/// a statement with thousands of `$N` parameters costs quadratic time.
+fn values_list(conn: &Conn, rows: usize, row_template: &str) -> String {
+    let numbered = conn.backend_name() != "SQLite";
+    let mut text = String::with_capacity(rows * (row_template.len() + 16));
+    let mut next = 1;
+    for row in 0..rows {
+        if row > 0 {
+            text.push_str(", ");
+        }
+        let mut rest = row_template;
+        while let Some(position) = rest.find("{}") {
+            text.push_str(&rest[..position]);
+            if numbered {
+                text.push_str(&format!("${next}"));
+                next += 1;
+            } else {
+                text.push('?');
+            }
+            rest = &rest[position + 2..];
+        }
+        text.push_str(rest);
+    }
+    text
+}
+
+/// Returns `clause` on PostgreSQL and nothing on SQLite, where
+/// [`sqlite_inserted_ids`] finds the new ids instead: sqlx hands every
+/// returned SQLite row from its worker thread to the caller on its own,
+/// which costs more than the insert.
+fn returning<'a>(conn: &Conn, clause: &'a str) -> &'a str {
+    if conn.backend_name() == "SQLite" { "" } else { clause }
+}
+
+/// Returns the ids of the `count` rows that one multi-row INSERT just added
+/// to `table` (document or payment). SQLite gives a rowid table's new rows
+/// the ids after the largest one, in the order of the VALUES list, and this
+/// transaction holds the write lock, so they end at the last insert id.
+/// The range is checked against the import batch and the first row's key.
+async fn sqlite_inserted_ids(conn: &mut Conn, table: &str, batch_id: i64, last_id: Option<i64>, count: usize, first_key: &str) -> Result<std::ops::RangeInclusive<i64>> {
+    let invalid = |value: String| crate::StoreError::BadValue { column: "id", value, expected: "consecutive ids from one multi-row insert" };
+    let last = last_id.ok_or_else(|| invalid(format!("no last insert id for {table}")))?;
+    let first = last - count as i64 + 1;
+    let key_column = if table == "document" { "number" } else { "external_ref" };
+    let sql = format!(
+        "SELECT COUNT(*) AS row_count, MAX(CASE WHEN id = $2 THEN {key_column} END) AS first_key FROM {table} \
+         WHERE id BETWEEN $2 AND $3 AND import_batch_id = $1"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(batch_id).bind(first).bind(last).fetch_one(&mut *conn).await?;
+    let row_count: i64 = row.try_get("row_count")?;
+    let found_key: Option<String> = row.try_get("first_key")?;
+    if row_count != count as i64 || found_key.as_deref() != Some(first_key) {
+        return Err(invalid(format!("{table} ids {first}..={last}")));
+    }
+    Ok(first..=last)
+}
+
+/// Inserts documents with multi-row statements. Returns their ids in the
+/// order of `documents`.
+pub async fn insert_documents(conn: &mut Conn, portfolio_id: i64, batch_id: i64, documents: &[DocumentData]) -> Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(documents.len());
+    for chunk in documents.chunks(BULK_ROWS) {
+        let sql = format!(
+            "INSERT INTO document (portfolio_id, import_batch_id, customer_id, kind, number, issue_date, due_date, amount_minor, \
+             currency, open_minor, settled_on) VALUES {}{}",
+            values_list(conn, chunk.len(), "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, NULL)"),
+            returning(conn, " RETURNING id, kind, number")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for document in chunk {
+            query = query
+                .bind(portfolio_id)
+                .bind(batch_id)
+                .bind(document.customer_id)
+                .bind(&document.kind)
+                .bind(&document.number)
+                .bind(date_text(document.issue_date))
+                .bind(date_text(document.due_date))
+                .bind(document.amount_minor)
+                .bind(document.currency.code())
+                .bind(document.amount_minor);
+        }
+        if conn.backend_name() == "SQLite" {
+            let result = query.execute(&mut *conn).await?;
+            ids.extend(sqlite_inserted_ids(conn, "document", batch_id, result.last_insert_id(), chunk.len(), &chunk[0].number).await?);
+            continue;
+        }
+        let rows = query.fetch_all(&mut *conn).await?;
+        // RETURNING promises no row order, so rows are matched by key.
+        let mut by_key = std::collections::HashMap::with_capacity(rows.len());
+        for row in &rows {
+            let kind: String = row.try_get("kind")?;
+            let number: String = row.try_get("number")?;
+            by_key.insert((kind, number), row.try_get::<i64, _>("id")?);
+        }
+        for document in chunk {
+            let id = by_key.get(&(document.kind.clone(), document.number.clone())).copied();
+            ids.push(id.ok_or_else(|| crate::StoreError::BadValue { column: "document.id", value: document.number.clone(), expected: "a returned id" })?);
+        }
+    }
+    Ok(ids)
+}
+
+/// Inserts payments with multi-row statements. Returns their ids in the
+/// order of `payments`.
+pub async fn insert_payments(conn: &mut Conn, portfolio_id: i64, batch_id: i64, payments: &[PaymentData]) -> Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(payments.len());
+    for chunk in payments.chunks(BULK_ROWS) {
+        let sql = format!(
+            "INSERT INTO payment (portfolio_id, import_batch_id, customer_id, external_ref, paid_on, amount_minor, currency, \
+             unapplied_minor) VALUES {}{}",
+            values_list(conn, chunk.len(), "({}, {}, {}, {}, {}, {}, {}, {})"),
+            returning(conn, " RETURNING id, external_ref")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for payment in chunk {
+            query = query
+                .bind(portfolio_id)
+                .bind(batch_id)
+                .bind(payment.customer_id)
+                .bind(&payment.external_ref)
+                .bind(date_text(payment.paid_on))
+                .bind(payment.amount_minor)
+                .bind(payment.currency.code())
+                .bind(payment.amount_minor);
+        }
+        if conn.backend_name() == "SQLite" {
+            let result = query.execute(&mut *conn).await?;
+            ids.extend(sqlite_inserted_ids(conn, "payment", batch_id, result.last_insert_id(), chunk.len(), &chunk[0].external_ref).await?);
+            continue;
+        }
+        let rows = query.fetch_all(&mut *conn).await?;
+        let mut by_ref = std::collections::HashMap::with_capacity(rows.len());
+        for row in &rows {
+            by_ref.insert(row.try_get::<String, _>("external_ref")?, row.try_get::<i64, _>("id")?);
+        }
+        for payment in chunk {
+            let id = by_ref.get(&payment.external_ref).copied();
+            ids.push(id.ok_or_else(|| crate::StoreError::BadValue { column: "payment.id", value: payment.external_ref.clone(), expected: "a returned id" })?);
+        }
+    }
+    Ok(ids)
+}
+
+/// Inserts allocations with multi-row statements.
+pub async fn insert_allocations(conn: &mut Conn, portfolio_id: i64, allocations: &[StoredAllocation]) -> Result<()> {
+    for chunk in allocations.chunks(BULK_ROWS) {
+        let sql = format!(
+            "INSERT INTO allocation (portfolio_id, document_id, payment_id, credit_note_id, allocated_on, amount_minor) VALUES {}",
+            values_list(conn, chunk.len(), "({}, {}, {}, {}, {}, {})")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for allocation in chunk {
+            let (payment_id, credit_note_id) = match allocation.source {
+                AllocationSource::Payment(id) => (Some(id), None),
+                AllocationSource::CreditNote(id) => (None, Some(id)),
+            };
+            query = query.bind(portfolio_id).bind(allocation.document_id).bind(payment_id).bind(credit_note_id).bind(date_text(allocation.allocated_on)).bind(allocation.amount_minor);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Stores the open balance and settlement date of many documents: `(id,
+/// open_minor, settled_on)`.
+pub async fn update_document_balances(conn: &mut Conn, balances: &[(i64, i64, Option<NaiveDate>)]) -> Result<()> {
+    for chunk in balances.chunks(BULK_ROWS) {
+        // Both engines name the columns of a VALUES list column1, column2, ...
+        let sql = format!(
+            "UPDATE document SET open_minor = v.column2, settled_on = v.column3 FROM (VALUES {}) AS v WHERE document.id = v.column1",
+            values_list(conn, chunk.len(), "({}, {}, {})")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (id, open_minor, settled_on) in chunk {
+            query = query.bind(*id).bind(*open_minor).bind(settled_on.map(date_text));
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Stores the unapplied amount of many payments: `(id, unapplied_minor)`.
+pub async fn update_payments_unapplied(conn: &mut Conn, unapplied: &[(i64, i64)]) -> Result<()> {
+    for chunk in unapplied.chunks(BULK_ROWS) {
+        let sql = format!(
+            "UPDATE payment SET unapplied_minor = v.column2 FROM (VALUES {}) AS v WHERE payment.id = v.column1",
+            values_list(conn, chunk.len(), "({}, {})")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (id, unapplied_minor) in chunk {
+            query = query.bind(*id).bind(*unapplied_minor);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Refreshes PostgreSQL's planner statistics of the ledger tables, so that
+/// the statements right after a large import (the next file's bulk updates,
+/// the daily run) are planned for the tables' new size. Autovacuum would do
+/// it too, but only some time after the commit. SQLite plans without them.
+pub async fn refresh_statistics(conn: &mut Conn) -> Result<()> {
+    if conn.backend_name() != "SQLite" {
+        sqlx::query("ANALYZE customer, document, payment, allocation").execute(&mut *conn).await?;
+    }
+    Ok(())
+}

@@ -6,6 +6,7 @@
 
 pub mod browse;
 pub mod cases;
+pub mod jobs;
 pub mod ledger;
 pub mod mail;
 pub mod negotiation;
@@ -76,6 +77,11 @@ impl Store {
                     connection.execute("PRAGMA foreign_keys = ON").await?;
                     connection.execute("PRAGMA busy_timeout = 10000").await?;
                     connection.execute("PRAGMA synchronous = NORMAL").await?;
+                    // 64 MB of page cache per connection instead of the
+                    // default 2 MB, so that a large import or run keeps its
+                    // indexes in memory instead of spilling pages to the WAL
+                    // inside the transaction.
+                    connection.execute("PRAGMA cache_size = -65536").await?;
                     Ok(())
                 })
             }),

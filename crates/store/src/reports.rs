@@ -1,5 +1,7 @@
 //! Read models for aging and case reports, as of any date.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDate;
 use recobro_core::Currency;
 use sqlx::Row;
@@ -32,60 +34,101 @@ pub struct OpenItemRow {
 /// Reads every open item of a portfolio as of `as_of`, using only
 /// documents, payments, allocations and snapshots dated on or before it.
 pub async fn open_items_as_of(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate) -> Result<Vec<OpenItemRow>> {
-    let mut items = open_documents(conn, portfolio_id, as_of).await?;
-    items.extend(unapplied_payments(conn, portfolio_id, as_of).await?);
+    let later = later_allocations(conn, portfolio_id, as_of).await?;
+    let mut items = open_documents(conn, portfolio_id, as_of, &later).await?;
+    items.extend(unapplied_payments(conn, portfolio_id, as_of, &later).await?);
     items.extend(snapshot_balances(conn, portfolio_id, as_of).await?);
     Ok(items)
 }
 
-async fn open_documents(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate) -> Result<Vec<OpenItemRow>> {
-    // A document settled on or before the as-of date is skipped without
-    // reading its allocations; for the rest, the allocations dated up to the
-    // as-of date give the open balance on that day.
+/// Sums, per document, credit note and payment, the allocations dated
+/// after `as_of`. Adding them back to the current balances gives the
+/// balances on `as_of`, so a past date reads only the allocations made
+/// since, and the latest date reads none.
+struct LaterAllocations {
+    to_document: HashMap<i64, i64>,
+    from_credit_note: HashMap<i64, i64>,
+    from_payment: HashMap<i64, i64>,
+}
+
+async fn later_allocations(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate) -> Result<LaterAllocations> {
+    let rows = sqlx::query("SELECT document_id, payment_id, credit_note_id, amount_minor FROM allocation WHERE portfolio_id = $1 AND allocated_on > $2")
+        .bind(portfolio_id)
+        .bind(date_text(as_of))
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut later = LaterAllocations { to_document: HashMap::new(), from_credit_note: HashMap::new(), from_payment: HashMap::new() };
+    for row in &rows {
+        let amount: i64 = row.try_get("amount_minor")?;
+        *later.to_document.entry(row.try_get("document_id")?).or_default() += amount;
+        if let Some(payment_id) = row.try_get::<Option<i64>, _>("payment_id")? {
+            *later.from_payment.entry(payment_id).or_default() += amount;
+        }
+        if let Some(credit_note_id) = row.try_get::<Option<i64>, _>("credit_note_id")? {
+            *later.from_credit_note.entry(credit_note_id).or_default() += amount;
+        }
+    }
+    Ok(later)
+}
+
+async fn open_documents(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate, later: &LaterAllocations) -> Result<Vec<OpenItemRow>> {
+    // A document settled on or before the as-of date is skipped. The rest
+    // were open on that day by their current balance plus what was
+    // allocated to them (or, for a credit note, from them) after it.
     let rows = sqlx::query(
-        "SELECT d.customer_id, d.kind, d.due_date, d.currency, \
-           d.amount_minor - CASE WHEN d.kind = 'credit_note' \
-             THEN COALESCE((SELECT CAST(SUM(a.amount_minor) AS BIGINT) FROM allocation a \
-                            WHERE a.credit_note_id = d.id AND a.allocated_on <= $2), 0) \
-             ELSE COALESCE((SELECT CAST(SUM(a.amount_minor) AS BIGINT) FROM allocation a \
-                            WHERE a.document_id = d.id AND a.allocated_on <= $2), 0) END AS open_minor, \
-           CASE WHEN EXISTS (SELECT 1 FROM dispute x WHERE x.document_id = d.id AND x.opened_on <= $2 \
-                             AND (x.resolved_on IS NULL OR x.resolved_on > $2)) THEN 1 ELSE 0 END AS disputed \
-         FROM document d \
+        "SELECT d.id, d.customer_id, d.kind, d.due_date, d.currency, d.open_minor FROM document d \
          WHERE d.portfolio_id = $1 AND d.issue_date <= $2 AND (d.settled_on IS NULL OR d.settled_on > $2)",
     )
     .bind(portfolio_id)
     .bind(date_text(as_of))
     .fetch_all(&mut *conn)
     .await?;
+    let disputed = disputed_documents(conn, portfolio_id, as_of).await?;
 
     let mut items = Vec::with_capacity(rows.len());
     for row in &rows {
-        let open_minor: i64 = row.try_get("open_minor")?;
+        let id: i64 = row.try_get("id")?;
+        let kind: String = row.try_get("kind")?;
+        let is_credit = kind == "credit_note";
+        let allocated_later = if is_credit { later.from_credit_note.get(&id) } else { later.to_document.get(&id) };
+        let open_minor = row.try_get::<i64, _>("open_minor")? + allocated_later.copied().unwrap_or(0);
         if open_minor == 0 {
             continue;
         }
-        let kind: String = row.try_get("kind")?;
-        let is_credit = kind == "credit_note";
-        let disputed: i64 = row.try_get("disputed")?;
         items.push(OpenItemRow {
             customer_id: row.try_get("customer_id")?,
             source: if is_credit { ItemSource::CreditNote } else { ItemSource::Document },
             due_date: Some(get_date(row, "due_date")?),
             open_minor: if is_credit { -open_minor } else { open_minor },
             currency: get_currency(row, "currency")?,
-            disputed: disputed == 1,
+            disputed: disputed.contains(&id),
         });
     }
     Ok(items)
 }
 
-async fn unapplied_payments(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate) -> Result<Vec<OpenItemRow>> {
+/// Returns the documents with a dispute open on `as_of`.
+async fn disputed_documents(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate) -> Result<HashSet<i64>> {
     let rows = sqlx::query(
-        "SELECT p.customer_id, p.paid_on, p.currency, \
-           p.amount_minor - COALESCE((SELECT CAST(SUM(a.amount_minor) AS BIGINT) FROM allocation a \
-                                      WHERE a.payment_id = p.id AND a.allocated_on <= $2), 0) AS unapplied_minor \
-         FROM payment p WHERE p.portfolio_id = $1 AND p.paid_on <= $2",
+        "SELECT document_id FROM dispute WHERE portfolio_id = $1 AND opened_on <= $2 AND (resolved_on IS NULL OR resolved_on > $2)",
+    )
+    .bind(portfolio_id)
+    .bind(date_text(as_of))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|row| Ok(row.try_get("document_id")?)).collect()
+}
+
+async fn unapplied_payments(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate, later: &LaterAllocations) -> Result<Vec<OpenItemRow>> {
+    // A payment had cash unapplied on the as-of date when it still has
+    // some, or when part of it was allocated after that date.
+    let rows = sqlx::query(
+        "SELECT p.id, p.customer_id, p.paid_on, p.currency, p.unapplied_minor FROM payment p \
+         WHERE p.portfolio_id = $1 AND p.unapplied_minor > 0 AND p.paid_on <= $2 \
+         UNION \
+         SELECT p.id, p.customer_id, p.paid_on, p.currency, p.unapplied_minor FROM payment p \
+         WHERE p.id IN (SELECT a.payment_id FROM allocation a WHERE a.portfolio_id = $1 AND a.allocated_on > $2 \
+                        AND a.payment_id IS NOT NULL) AND p.paid_on <= $2",
     )
     .bind(portfolio_id)
     .bind(date_text(as_of))
@@ -94,7 +137,8 @@ async fn unapplied_payments(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate
 
     let mut items = Vec::new();
     for row in &rows {
-        let unapplied_minor: i64 = row.try_get("unapplied_minor")?;
+        let id: i64 = row.try_get("id")?;
+        let unapplied_minor = row.try_get::<i64, _>("unapplied_minor")? + later.from_payment.get(&id).copied().unwrap_or(0);
         if unapplied_minor == 0 {
             continue;
         }

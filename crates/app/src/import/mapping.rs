@@ -198,8 +198,13 @@ pub struct ProfileError {
     pub message: String,
 }
 
-const BUILT_IN: [(&str, &str); 2] =
-    [("ibm-ar", include_str!("../../profiles/ibm-ar.toml")), ("uci-cards", include_str!("../../profiles/uci-cards.toml"))];
+const BUILT_IN: [(&str, &str); 5] = [
+    ("ibm-ar", include_str!("../../profiles/ibm-ar.toml")),
+    ("uci-cards", include_str!("../../profiles/uci-cards.toml")),
+    ("bench-customers", include_str!("../../profiles/bench-customers.toml")),
+    ("bench-invoices", include_str!("../../profiles/bench-invoices.toml")),
+    ("bench-payments", include_str!("../../profiles/bench-payments.toml")),
+];
 
 /// Names of the profiles built into the binary.
 pub fn built_in_names() -> Vec<&'static str> {

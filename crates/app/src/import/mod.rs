@@ -48,10 +48,12 @@ pub async fn import_file(store: &Store, portfolio_code: &str, path: &Path, profi
     let mut conn = store.acquire().await?;
     let portfolio = portfolio::find(&mut conn, portfolio_code).await?.ok_or_else(|| ImportError::UnknownPortfolio(portfolio_code.to_string()))?;
 
+    let started = std::time::Instant::now();
     let file_sha256 = file_digest(path)?;
     let profile_name = profile.name.clone();
     let unallocated = profile.unallocated_payments;
     let (records, rows, columns) = read_records(path, &file_name, profile, portfolio.currency)?;
+    let read_ms = started.elapsed().as_millis();
 
     let stored = StoredLedger {
         customers: ledger::load_customers(&mut conn, portfolio.id).await?,
@@ -61,11 +63,15 @@ pub async fn import_file(store: &Store, portfolio_code: &str, path: &Path, profi
         snapshots: ledger::load_snapshot_accounts(&mut conn, portfolio.id).await?,
     };
     drop(conn);
+    let loaded_ms = started.elapsed().as_millis();
     let mut plan = plan::plan_import(&file_name, &columns, &records, stored, unallocated).map_err(|errors| ImportError::Rejected { errors: errors.errors, more: errors.more })?;
+
+    let planned_ms = started.elapsed().as_millis();
 
     let batch = ImportBatch { file_name: &file_name, file_sha256: &file_sha256, mapping: &profile_name };
     let changed = write_plan(store, portfolio.id, &batch, &records, &mut plan, rows).await?;
-    tracing::info!(portfolio = portfolio_code, file = %file_name, rows, changed, "import finished");
+    let written_ms = started.elapsed().as_millis();
+    tracing::info!(portfolio = portfolio_code, file = %file_name, rows, changed, read_ms, loaded_ms, planned_ms, written_ms, "import finished");
 
     Ok(ImportSummary { file: file_name, profile: profile_name, rows, counts: plan.counts, changed })
 }
@@ -124,6 +130,10 @@ fn progress_bar(path: &Path) -> ProgressBar {
     bar
 }
 
+/// An import that creates or updates this many records refreshes the
+/// database's planner statistics before it commits.
+const STATISTICS_AFTER_RECORDS: i64 = 10_000;
+
 /// Writes the plan in one transaction. Returns false, writing nothing, when
 /// the file held nothing new.
 async fn write_plan(store: &Store, portfolio_id: i64, batch: &ImportBatch<'_>, records: &FileRecords, plan: &mut WritePlan, rows: u64) -> Result<bool, ImportError> {
@@ -140,64 +150,75 @@ async fn write_plan(store: &Store, portfolio_id: i64, batch: &ImportBatch<'_>, r
         ledger::update_customer(&mut tx, *id, customer).await?;
     }
 
-    let mut document_ids = Vec::with_capacity(plan.documents.len());
-    for document in &plan.documents {
-        let id = match document.stored_id {
-            Some(id) => id,
-            None => {
-                let data = DocumentData {
-                    customer_id: customer_ids[&document.customer_ref],
-                    kind: document.kind.clone(),
-                    number: document.number.clone(),
-                    issue_date: document.issue_date,
-                    due_date: document.due_date,
-                    amount_minor: document.amount_minor,
-                    currency: document.currency,
-                };
-                ledger::insert_document(&mut tx, portfolio_id, batch_id, &data).await?
-            }
-        };
-        document_ids.push(id);
-    }
+    let new_documents: Vec<DocumentData> = plan
+        .documents
+        .iter()
+        .filter(|document| document.stored_id.is_none())
+        .map(|document| DocumentData {
+            customer_id: customer_ids[&document.customer_ref],
+            kind: document.kind.clone(),
+            number: document.number.clone(),
+            issue_date: document.issue_date,
+            due_date: document.due_date,
+            amount_minor: document.amount_minor,
+            currency: document.currency,
+        })
+        .collect();
+    let mut new_document_ids = ledger::insert_documents(&mut tx, portfolio_id, batch_id, &new_documents).await?.into_iter();
+    drop(new_documents);
+    let document_ids: Vec<i64> =
+        plan.documents.iter().map(|document| document.stored_id.or_else(|| new_document_ids.next()).expect("one id per new document")).collect();
     stall_for_tests("import");
 
-    let mut payment_ids = Vec::with_capacity(plan.payments.len());
-    for payment in &plan.payments {
-        let id = match payment.stored_id {
-            Some(id) => id,
-            None => {
-                let data = PaymentData {
-                    customer_id: customer_ids[&payment.customer_ref],
-                    external_ref: payment.external_ref.clone(),
-                    paid_on: payment.paid_on,
-                    amount_minor: payment.amount_minor,
-                    currency: payment.currency,
-                };
-                ledger::insert_payment(&mut tx, portfolio_id, batch_id, &data).await?
-            }
-        };
-        payment_ids.push(id);
-    }
+    let new_payments: Vec<PaymentData> = plan
+        .payments
+        .iter()
+        .filter(|payment| payment.stored_id.is_none())
+        .map(|payment| PaymentData {
+            customer_id: customer_ids[&payment.customer_ref],
+            external_ref: payment.external_ref.clone(),
+            paid_on: payment.paid_on,
+            amount_minor: payment.amount_minor,
+            currency: payment.currency,
+        })
+        .collect();
+    let mut new_payment_ids = ledger::insert_payments(&mut tx, portfolio_id, batch_id, &new_payments).await?.into_iter();
+    drop(new_payments);
+    let payment_ids: Vec<i64> =
+        plan.payments.iter().map(|payment| payment.stored_id.or_else(|| new_payment_ids.next()).expect("one id per new payment")).collect();
 
-    for allocation in &plan.allocations {
-        let source = match allocation.source {
-            SourceIndex::Payment(index) => AllocationSource::Payment(payment_ids[index]),
-            SourceIndex::CreditNote(index) => AllocationSource::CreditNote(document_ids[index]),
-        };
-        let stored = StoredAllocation { source, document_id: document_ids[allocation.document], allocated_on: allocation.allocated_on, amount_minor: allocation.amount_minor };
-        ledger::insert_allocation(&mut tx, portfolio_id, &stored).await?;
-    }
-    for (index, document) in plan.documents.iter().enumerate() {
-        if document.balance_changed {
+    let allocations: Vec<StoredAllocation> = plan
+        .allocations
+        .iter()
+        .map(|allocation| {
+            let source = match allocation.source {
+                SourceIndex::Payment(index) => AllocationSource::Payment(payment_ids[index]),
+                SourceIndex::CreditNote(index) => AllocationSource::CreditNote(document_ids[index]),
+            };
+            StoredAllocation { source, document_id: document_ids[allocation.document], allocated_on: allocation.allocated_on, amount_minor: allocation.amount_minor }
+        })
+        .collect();
+    ledger::insert_allocations(&mut tx, portfolio_id, &allocations).await?;
+    drop(allocations);
+    let balances: Vec<(i64, i64, Option<chrono::NaiveDate>)> = plan
+        .documents
+        .iter()
+        .enumerate()
+        .filter(|(_, document)| document.balance_changed)
+        .map(|(index, document)| {
             let settled_on = if document.open_minor == 0 { document.last_allocation_on } else { None };
-            ledger::update_document_balance(&mut tx, document_ids[index], document.open_minor, settled_on).await?;
-        }
-    }
-    for (index, payment) in plan.payments.iter().enumerate() {
-        if payment.balance_changed {
-            ledger::update_payment_unapplied(&mut tx, payment_ids[index], payment.unapplied_minor).await?;
-        }
-    }
+            (document_ids[index], document.open_minor, settled_on)
+        })
+        .collect();
+    ledger::update_document_balances(&mut tx, &balances).await?;
+    let unapplied: Vec<(i64, i64)> = plan
+        .payments
+        .iter()
+        .enumerate()
+        .filter(|(_, payment)| payment.balance_changed)
+        .map(|(index, payment)| (payment_ids[index], payment.unapplied_minor))
+        .collect();
+    ledger::update_payments_unapplied(&mut tx, &unapplied).await?;
 
     let document_index: HashMap<(String, String), usize> = plan
         .documents
@@ -247,6 +268,9 @@ async fn write_plan(store: &Store, portfolio_id: i64, batch: &ImportBatch<'_>, r
         return Ok(false);
     }
     let total = |pick: fn(&Counts) -> u64| plan.counts.values().map(pick).sum::<u64>() as i64;
+    if total(|c| c.created) + total(|c| c.updated) >= STATISTICS_AFTER_RECORDS {
+        ledger::refresh_statistics(&mut tx).await?;
+    }
     ledger::finish_import_batch(&mut tx, batch_id, rows as i64, total(|c| c.created), total(|c| c.updated), total(|c| c.unchanged)).await?;
     tx.commit().await.map_err(recobro_store::StoreError::from)?;
     Ok(true)
@@ -263,10 +287,12 @@ fn count_insert(plan: &mut WritePlan, kind: &'static str, created: bool) {
 
 /// Test hook: when `RECOBRO_TEST_STALL` names this step, print a marker and
 /// wait inside the open transaction, so that a test can kill the process
-/// part-way and check that nothing was written.
+/// part-way and check that nothing was written, or start a second process
+/// meanwhile. The wait is `RECOBRO_TEST_STALL_SECONDS`, 300 by default.
 pub(crate) fn stall_for_tests(step: &str) {
     if std::env::var("RECOBRO_TEST_STALL").is_ok_and(|value| value == step) {
+        let seconds = std::env::var("RECOBRO_TEST_STALL_SECONDS").ok().and_then(|text| text.parse().ok()).unwrap_or(300);
         eprintln!("RECOBRO_TEST_STALL reached: {step}");
-        std::thread::sleep(std::time::Duration::from_secs(300));
+        std::thread::sleep(std::time::Duration::from_secs(seconds));
     }
 }

@@ -268,6 +268,11 @@ impl RecordFields<'_> {
 
     /// The currency of the record: its own column, else the profile's, else
     /// `fallback` (the portfolio's).
+    /// Returns the currency of the profile's `[format]` table, if it sets one.
+    pub fn profile_currency(&self) -> Option<Currency> {
+        self.parser.profile.currency
+    }
+
     pub fn currency(&self, fallback: Option<Currency>) -> Result<Currency, RowError> {
         if let Some(cell) = self.text("currency")? {
             return Currency::parse(&cell.text).map_err(|error| self.error(Some(&cell), error.to_string(), ""));

@@ -13,7 +13,7 @@ use recobro_store::ledger::{AllocationSource, CustomerData, StoredAllocation, St
 use super::error::{ErrorList, RowError};
 use super::mapping::{RecordKind, UnallocatedPayments};
 use super::parse::ColumnMap;
-use super::records::{AllocationIn, AllocationSourceIn, CustomerIn, DocumentKey, FileRecords};
+use super::records::{AllocationIn, AllocationSourceIn, CustomerIn, DocumentKey, FileRecords, PaymentIn};
 
 /// The stored ledger of a portfolio, as far as an import needs it.
 pub struct StoredLedger {
@@ -114,7 +114,8 @@ struct Planner<'a> {
     columns: &'a ColumnMap,
     errors: ErrorList,
     plan: WritePlan,
-    customer_refs: HashMap<String, ()>,
+    /// Every known customer, with its currency when it is a valid code.
+    customer_refs: HashMap<String, Option<Currency>>,
     document_index: HashMap<DocumentKey, usize>,
     payment_index: HashMap<String, usize>,
     stored_allocations: HashMap<(SourceIndex, usize), i64>,
@@ -171,7 +172,7 @@ impl Planner<'_> {
         let customer_refs: HashMap<i64, &str> =
             ledger.customers.iter().map(|(id, data)| (*id, data.external_ref.as_str())).collect();
         for (_, data) in &ledger.customers {
-            self.customer_refs.insert(data.external_ref.clone(), ());
+            self.customer_refs.insert(data.external_ref.clone(), Currency::parse(&data.currency).ok());
         }
 
         let mut document_ids = HashMap::new();
@@ -278,13 +279,15 @@ impl Planner<'_> {
                     if merged == *data {
                         self.count("customers").unchanged += 1;
                     } else {
+                        self.customer_refs.insert(merged.external_ref.clone(), Currency::parse(&merged.currency).ok());
                         self.plan.changed_customers.push((*id, merged));
                         self.count("customers").updated += 1;
                     }
                 }
                 None => {
-                    self.plan.new_customers.push(customer.merged_into(None));
-                    self.customer_refs.insert(customer.external_ref.clone(), ());
+                    let merged = customer.merged_into(None);
+                    self.customer_refs.insert(customer.external_ref.clone(), Currency::parse(&merged.currency).ok());
+                    self.plan.new_customers.push(merged);
                     self.count("customers").created += 1;
                 }
             }
@@ -377,6 +380,8 @@ impl Planner<'_> {
             if !self.require_customer(payment.line, RecordKind::Payment, &payment.customer_ref) {
                 continue;
             }
+            let Some(payment) = self.with_customer_currency(payment) else { continue };
+            let payment = payment.as_ref();
             if let Some(&index) = self.payment_index.get(&payment.external_ref) {
                 let state = &self.plan.payments[index];
                 let same = state.customer_ref == payment.customer_ref
@@ -427,6 +432,26 @@ impl Planner<'_> {
             self.count("payments").created += 1;
         }
         created
+    }
+
+    /// Gives a payment without a currency of its own its customer's
+    /// currency. Returns `None`, with an error recorded, when the amount has
+    /// more decimals than that currency allows.
+    fn with_customer_currency<'p>(&mut self, payment: &'p PaymentIn) -> Option<std::borrow::Cow<'p, PaymentIn>> {
+        let customer_currency = self.customer_refs.get(&payment.customer_ref).copied().flatten();
+        let currency = match customer_currency {
+            Some(currency) if payment.currency_from_customer && currency != payment.currency => currency,
+            _ => return Some(std::borrow::Cow::Borrowed(payment)),
+        };
+        let amount = rust_decimal::Decimal::new(payment.amount_minor, payment.currency.minor_digits());
+        match recobro_core::Money::from_decimal(amount, currency) {
+            Ok(money) => Some(std::borrow::Cow::Owned(PaymentIn { currency, amount_minor: money.minor, ..payment.clone() })),
+            Err(error) => {
+                let at = At::new(payment.line, RecordKind::Payment, "amount", amount.to_string());
+                self.error_at(&at, format!("{error} (the currency of customer {})", payment.customer_ref), "round the amount in the source or add a currency column");
+                None
+            }
+        }
     }
 
     /// Finds the document of `key`; `at` is the cell that names it.

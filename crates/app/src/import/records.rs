@@ -119,6 +119,9 @@ pub struct PaymentIn {
     pub currency: Currency,
     /// The document the whole payment is applied to, when the file names one.
     pub document: Option<DocumentKey>,
+    /// True when neither the file nor the profile gave a currency, so that
+    /// `currency` is the portfolio's until the planner sets the customer's.
+    pub currency_from_customer: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -250,6 +253,7 @@ fn read_document(fields: &RecordFields<'_>, portfolio_currency: Currency) -> Res
 }
 
 fn read_payment(fields: &RecordFields<'_>, portfolio_currency: Currency) -> Result<PaymentIn, RowError> {
+    let currency_from_customer = fields.text("currency")?.is_none() && fields.profile_currency().is_none();
     let currency = fields.currency(Some(portfolio_currency))?;
     let document = match fields.text("document")? {
         Some(cell) => Some((document_kind(fields, "document_kind")?, cell.text)),
@@ -263,6 +267,7 @@ fn read_payment(fields: &RecordFields<'_>, portfolio_currency: Currency) -> Resu
         amount_minor: fields.required_amount("amount", currency, Sign::Positive)?,
         currency,
         document,
+        currency_from_customer,
     })
 }
 
