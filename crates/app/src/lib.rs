@@ -10,5 +10,6 @@ pub mod reminders;
 pub mod reports;
 pub mod run;
 pub mod standing;
+pub mod statement;
 pub mod status;
 pub mod team;

@@ -1,12 +1,17 @@
-//! `recobro interest calc`: late interest on one overdue amount, computed
-//! without a database.
+//! `recobro interest`: late interest on one overdue amount, computed
+//! without a database (`calc`). The `statement` subcommand writes the
+//! interest statement of a customer, and `rule` sets and lists the
+//! late-interest rules of a portfolio.
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use recobro_app::output::{Cell, Table};
+use recobro_app::statement::{self, RuleRequest};
+use recobro_store::{Store, portfolio};
 use recobro_core::interest::regimes::Regime;
 use recobro_core::interest::{DayCount, Debt, Exclusion, ExclusionKind, InterestResult, InterestRule, Payment, RateTable, RoundingMethod, calculate};
 use recobro_core::money::format_minor;
@@ -21,8 +26,100 @@ const CONTRACTUAL_DEFAULT_CURRENCY: &str = "EUR";
 
 #[derive(Subcommand)]
 pub(crate) enum InterestCommand {
-    /// Compute the late interest and fixed compensation of one overdue amount.
+    /// Compute the late interest and fixed compensation of one overdue amount, without a database.
     Calc(CalcArgs),
+    /// Write a customer's interest statement as of a date: per document, each period with days, rate and interest, and the totals.
+    Statement(StatementArgs),
+    /// Set and list the late-interest rules of a portfolio and its customers.
+    #[command(subcommand)]
+    Rule(RuleCommand),
+}
+
+impl InterestCommand {
+    /// Returns whether the command reads or writes the database.
+    pub(crate) fn needs_database(&self) -> bool {
+        !matches!(self, InterestCommand::Calc(_))
+    }
+}
+
+#[derive(Args)]
+pub(crate) struct StatementArgs {
+    #[arg(long)]
+    portfolio: String,
+    /// The customer's reference.
+    #[arg(long)]
+    customer: String,
+    /// The statement's date (YYYY-MM-DD): interest runs through it.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    as_of: NaiveDate,
+    /// json, pdf or xlsx. The pdf and xlsx formats need --output.
+    #[arg(long, default_value = "json", value_parser = parse_statement_format)]
+    format: StatementFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Language of the PDF and XLSX: es or en. Default: the customer's language, else es.
+    #[arg(long, value_name = "LANGUAGE", value_parser = parse_language)]
+    language: Option<recobro_documents::Language>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StatementFormat {
+    Json,
+    Pdf,
+    Xlsx,
+}
+
+fn parse_statement_format(text: &str) -> Result<StatementFormat, String> {
+    match text {
+        "json" => Ok(StatementFormat::Json),
+        "pdf" => Ok(StatementFormat::Pdf),
+        "xlsx" => Ok(StatementFormat::Xlsx),
+        _ => Err("expected json, pdf or xlsx".to_string()),
+    }
+}
+
+fn parse_language(text: &str) -> Result<recobro_documents::Language, String> {
+    recobro_documents::Language::parse(text).ok_or_else(|| "expected es or en".to_string())
+}
+
+#[derive(Subcommand)]
+pub(crate) enum RuleCommand {
+    /// Set the rule of a portfolio, or of one customer with --customer, from a date on.
+    Set(RuleSetArgs),
+    /// List the rules of a portfolio and its customers.
+    List {
+        #[arg(long)]
+        portfolio: String,
+        /// table or json.
+        #[arg(long, default_value = "table", value_parser = parse_output)]
+        format: InterestFormat,
+    },
+}
+
+#[derive(Args)]
+#[command(group = clap::ArgGroup::new("rule_source").required(true).args(["rate", "regime"]))]
+pub(crate) struct RuleSetArgs {
+    #[arg(long)]
+    portfolio: String,
+    /// A customer's reference, for a rule of that customer only.
+    #[arg(long)]
+    customer: Option<String>,
+    /// Statutory regime: uk-late-payment, es-late-payment, mx-commercial, co-usury-capped or pe-legal.
+    #[arg(long, value_name = "REGIME")]
+    regime: Option<String>,
+    /// Contractual annual rate in percent, such as 12.5; simple interest.
+    #[arg(long, value_name = "PERCENT")]
+    rate: Option<String>,
+    /// Day count of --rate: act365 (the default), act360 or actact.
+    #[arg(long, value_name = "CONVENTION", requires = "rate")]
+    day_count: Option<String>,
+    /// Days after the due date within which a payment bears no interest.
+    #[arg(long, value_name = "DAYS", default_value_t = 0)]
+    grace_days: u32,
+    /// First day the rule applies (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    effective: NaiveDate,
 }
 
 #[derive(Args)]
@@ -73,7 +170,7 @@ pub(crate) struct CalcArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum InterestFormat {
+pub(crate) enum InterestFormat {
     Json,
     Table,
 }
@@ -119,10 +216,112 @@ fn parse_rounding(text: &str) -> Result<RoundingMethod, String> {
     }
 }
 
-pub(crate) fn interest_command(command: &InterestCommand) -> Result<()> {
+/// Runs `interest calc`, the subcommand without a database.
+pub(crate) fn offline_command(command: &InterestCommand) -> Result<()> {
     match command {
         InterestCommand::Calc(args) => calc(args),
+        _ => unreachable!("only calc runs without a database"),
     }
+}
+
+/// Runs the subcommands that use the database.
+pub(crate) async fn interest_command(store: &Store, command: &InterestCommand) -> Result<()> {
+    match command {
+        InterestCommand::Calc(args) => calc(args),
+        InterestCommand::Statement(args) => write_statement(store, args).await,
+        InterestCommand::Rule(RuleCommand::Set(args)) => set_rule(store, args).await,
+        InterestCommand::Rule(RuleCommand::List { portfolio, format }) => list_rules(store, portfolio, *format).await,
+    }
+}
+
+async fn write_statement(store: &Store, args: &StatementArgs) -> Result<()> {
+    if args.format != StatementFormat::Json && args.output.is_none() {
+        let name = if args.format == StatementFormat::Pdf { "pdf" } else { "xlsx" };
+        bail!("--format {name} writes a binary file: give --output FILE.{name}");
+    }
+    let statement = statement::customer_statement(store, &args.portfolio, &args.customer, args.as_of).await?;
+    let language = args.language.unwrap_or_else(|| statement.customer.language.as_deref().and_then(recobro_documents::Language::parse).unwrap_or(recobro_documents::Language::Es));
+    if statement.rule.is_none() {
+        eprintln!("warning: {}", statement::NO_RULE_NOTICE);
+    }
+
+    let bytes = match args.format {
+        StatementFormat::Json => format!("{}\n", serde_json::to_string_pretty(&statement::statement_json(&statement))?).into_bytes(),
+        StatementFormat::Pdf => recobro_documents::render_statement(&recobro_web::documents::statement_document(&statement), language)?,
+        StatementFormat::Xlsx => statement::statement_xlsx(&statement, language.locale())?,
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?,
+        None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
+    }
+    Ok(())
+}
+
+async fn set_rule(store: &Store, args: &RuleSetArgs) -> Result<()> {
+    let request = RuleRequest {
+        portfolio: args.portfolio.clone(),
+        customer: args.customer.clone(),
+        regime: args.regime.clone(),
+        rate: args.rate.clone(),
+        day_count: args.day_count.clone(),
+        grace_days: args.grace_days,
+        effective_on: args.effective,
+    };
+    let id = statement::set_rule(store, &request, "cli").await?;
+    let owner = match &args.customer {
+        Some(customer) => format!("customer {customer} of portfolio {}", args.portfolio),
+        None => format!("portfolio {}", args.portfolio),
+    };
+    println!("interest rule {id} set for {owner} from {}", args.effective);
+    Ok(())
+}
+
+async fn list_rules(store: &Store, code: &str, format: InterestFormat) -> Result<()> {
+    let mut conn = store.acquire().await?;
+    let found = portfolio::find(&mut conn, code).await?.with_context(|| format!("portfolio {code:?} not found; list them with `recobro portfolio list`"))?;
+    let rules = recobro_store::interest::list_rules(&mut conn, found.id).await?;
+    match format {
+        InterestFormat::Json => {
+            let items: Vec<serde_json::Value> = rules
+                .iter()
+                .map(|rule| {
+                    json!({
+                        "id": rule.id,
+                        "customer": rule.customer_ref,
+                        "regime": rule.regime,
+                        "rate": rule.annual_rate,
+                        "day_count": rule.day_count,
+                        "grace_days": rule.grace_days,
+                        "effective_on": rule.effective_on.to_string(),
+                        "created_by": rule.created_by,
+                        "created_at": rule.created_at,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&items)?);
+        }
+        InterestFormat::Table => {
+            let rows = rules
+                .iter()
+                .map(|rule| {
+                    vec![
+                        Cell::Integer(rule.id),
+                        Cell::text(rule.customer_ref.clone().unwrap_or_else(|| "(portfolio)".to_string())),
+                        Cell::optional(rule.regime.clone()),
+                        Cell::optional(rule.annual_rate.as_ref().map(|rate| format!("{rate} %"))),
+                        Cell::text(&rule.day_count),
+                        Cell::Integer(rule.grace_days),
+                        Cell::text(rule.effective_on.to_string()),
+                        Cell::text(&rule.created_by),
+                    ]
+                })
+                .collect();
+            let headers = ["id", "customer", "regime", "rate", "day count", "grace days", "effective", "set by"].map(String::from).to_vec();
+            let table = Table { title: format!("Late-interest rules of {code}: {}", rules.len()), headers, rows };
+            print!("{}", table.render_terminal());
+        }
+    }
+    Ok(())
 }
 
 fn calc(args: &CalcArgs) -> Result<()> {

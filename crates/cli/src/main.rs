@@ -126,7 +126,7 @@ enum Command {
     Suggestions(team::SuggestionsCommand),
     /// Measure import, the daily run, reports and pages on a generated portfolio, on SQLite and PostgreSQL.
     Bench(bench::BenchArgs),
-    /// Compute late interest on an overdue amount, without a database.
+    /// Compute late interest on an overdue amount, write interest statements and set late-interest rules.
     #[command(subcommand)]
     Interest(interest::InterestCommand),
     /// Serve the web application and the JSON API.
@@ -416,8 +416,10 @@ async fn execute(cli: Cli) -> Result<()> {
         let explicit_db = std::env::args().any(|arg| arg == "--db" || arg.starts_with("--db=")) || std::env::var_os("RECOBRO_DB").is_some();
         return demo::run(explicit_db.then_some(cli.db.as_str()), args).await;
     }
-    if let Command::Interest(command) = &cli.command {
-        return interest::interest_command(command);
+    if let Command::Interest(command) = &cli.command
+        && !command.needs_database()
+    {
+        return interest::offline_command(command);
     }
     if let Command::Bench(args) = cli.command {
         return bench::run(args).await;
@@ -450,7 +452,7 @@ async fn execute(cli: Cli) -> Result<()> {
             }
             Err(error) => Err(error),
         },
-        Command::Interest(_) => unreachable!("handled above"),
+        Command::Interest(command) => interest::interest_command(&store, &command).await,
         Command::Demo(_) | Command::Bench(_) => unreachable!("handled above"),
     };
     store.close().await;

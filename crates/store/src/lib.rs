@@ -6,6 +6,7 @@
 
 pub mod browse;
 pub mod cases;
+pub mod interest;
 pub mod jobs;
 pub mod ledger;
 pub mod mail;

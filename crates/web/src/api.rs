@@ -13,7 +13,9 @@
 
 mod customers;
 mod import;
+mod negotiation;
 mod reports;
+mod statement;
 
 use std::sync::LazyLock;
 
@@ -76,10 +78,16 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(customers::list_documents))
         .routes(routes!(customers::list_payments))
         .routes(routes!(customers::list_actions, customers::log_action))
+        .routes(routes!(statement::customer_statement))
         .routes(routes!(reports::aging))
         .routes(routes!(reports::problem_cases))
         .routes(routes!(reports::legal_candidates))
         .routes(routes!(reports::list_runs, reports::start_run))
+        .routes(routes!(negotiation::list_negotiations))
+        .routes(routes!(negotiation::propose_plan))
+        .routes(routes!(negotiation::decide_plan))
+        .routes(routes!(negotiation::decide_offer))
+        .routes(routes!(negotiation::decide_write_off))
         .routes(routes!(import::import_file).layer(DefaultBodyLimit::max(crate::imports::MAX_UPLOAD_BYTES)))
         .fallback(unknown_route);
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(PREFIX, routes)
@@ -99,6 +107,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         (name = "reports", description = "Aging, problem cases and judicial transfer candidates, as `recobro report` prints them with --format json"),
         (name = "runs", description = "The daily run"),
         (name = "imports", description = "All-or-nothing imports of CSV and XLSX files"),
+        (name = "negotiation", description = "Payment plans, settlement offers and write-offs, and the decisions of managers and administrators"),
     )
 )]
 struct ApiDoc;

@@ -50,6 +50,11 @@ pub enum Permission {
     /// Start the daily run of a portfolio.
     RunDaily,
     ManageUsers,
+    /// Propose payment plans and settlement offers and request write-offs.
+    Negotiate,
+    /// Approve or reject plans, offers and write-offs. The application
+    /// layer also checks each one against the approver's own limits.
+    ApproveNegotiation,
 }
 
 /// The permission table. A collector sees and changes only the customers
@@ -60,7 +65,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
     match role {
         Role::Admin => true,
         Role::Manager => !matches!(permission, ManageUsers),
-        Role::Collector => matches!(permission, ViewPortfolio | LogAction | ViewCases),
+        Role::Collector => matches!(permission, ViewPortfolio | LogAction | ViewCases | Negotiate),
         Role::Legal => matches!(permission, ViewPortfolio | ViewAllCollectors | ViewCases),
         Role::Viewer => matches!(permission, ViewPortfolio | ViewAllCollectors),
     }
@@ -128,6 +133,12 @@ mod tests {
             (Role::Viewer, ViewPortfolio, true),
             (Role::Viewer, LogAction, false),
             (Role::Viewer, ViewCases, false),
+            (Role::Collector, Negotiate, true),
+            (Role::Collector, ApproveNegotiation, false),
+            (Role::Manager, ApproveNegotiation, true),
+            (Role::Admin, ApproveNegotiation, true),
+            (Role::Legal, Negotiate, false),
+            (Role::Viewer, Negotiate, false),
         ];
         for (role, permission, expected) in table {
             assert_eq!(allows(role, permission), expected, "{role:?} {permission:?}");

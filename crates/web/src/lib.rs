@@ -5,6 +5,7 @@ pub mod actions;
 pub mod api;
 pub mod auth;
 pub mod authz;
+pub mod documents;
 pub mod error;
 pub mod i18n;
 pub mod imports;

@@ -53,7 +53,7 @@ const LUIS_CUSTOMERS: [&str; 1] = ["C-LUIS-1"];
 const ALL_CUSTOMERS: [&str; 4] = ["C-ANA-1", "C-ANA-2", "C-LUIS-1", "C-NONE"];
 
 /// Every (method, path) the API serves, as the OpenAPI document must list them.
-const ROUTES: [(&str, &str); 14] = [
+const ROUTES: [(&str, &str); 20] = [
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/portfolios"),
     ("GET", "/api/v1/customers"),
@@ -68,6 +68,12 @@ const ROUTES: [(&str, &str); 14] = [
     ("GET", "/api/v1/runs"),
     ("POST", "/api/v1/runs"),
     ("POST", "/api/v1/imports"),
+    ("GET", "/api/v1/negotiations"),
+    ("POST", "/api/v1/plans"),
+    ("POST", "/api/v1/plans/{id}/decision"),
+    ("POST", "/api/v1/settlements/{id}/decision"),
+    ("POST", "/api/v1/write-offs/{id}/decision"),
+    ("GET", "/api/v1/portfolios/{code}/customers/{reference}/statement"),
 ];
 
 // ---------------------------------------------------------------------------
@@ -322,6 +328,14 @@ const MANAGERS: &[&str] = &["admin", "manager"];
 fn endpoints() -> Vec<Endpoint> {
     let get = |route: &'static str, path: String, allowed: &'static [&'static str]| Endpoint { method: "GET", route, path, body: EndpointBody::None, allowed, success: StatusCode::OK };
     let customer = format!("portfolio={PORTFOLIO}&customer=C-ANA-1");
+    let decision = |route: &'static str, path: &str| Endpoint {
+        method: "POST",
+        route,
+        path: path.to_string(),
+        body: EndpointBody::Json(json!({"portfolio": PORTFOLIO, "decision": "approve"})),
+        allowed: MANAGERS,
+        success: StatusCode::NOT_FOUND,
+    };
     vec![
         get("/api/v1/portfolios", "/api/v1/portfolios".into(), ALL_ROLES),
         get("/api/v1/customers", format!("/api/v1/customers?portfolio={PORTFOLIO}"), ALL_ROLES),
@@ -341,6 +355,11 @@ fn endpoints() -> Vec<Endpoint> {
         get("/api/v1/reports/problem-cases", format!("/api/v1/reports/problem-cases?portfolio={PORTFOLIO}&as_of={AS_OF}"), CASE_VIEWERS),
         get("/api/v1/reports/legal-candidates", format!("/api/v1/reports/legal-candidates?portfolio={PORTFOLIO}&as_of={AS_OF}"), CASE_VIEWERS),
         get("/api/v1/runs", format!("/api/v1/runs?portfolio={PORTFOLIO}"), ALL_ROLES),
+        get(
+            "/api/v1/portfolios/{code}/customers/{reference}/statement",
+            format!("/api/v1/portfolios/{PORTFOLIO}/customers/C-ANA-1/statement?as_of={AS_OF}"),
+            ALL_ROLES,
+        ),
         Endpoint {
             method: "POST",
             route: "/api/v1/runs",
@@ -357,6 +376,20 @@ fn endpoints() -> Vec<Endpoint> {
             allowed: MANAGERS,
             success: StatusCode::OK,
         },
+        get("/api/v1/negotiations", format!("/api/v1/negotiations?{customer}"), ALL_ROLES),
+        Endpoint {
+            method: "POST",
+            route: "/api/v1/plans",
+            path: "/api/v1/plans".into(),
+            body: EndpointBody::Json(json!({"portfolio": PORTFOLIO, "customer": "C-ANA-1", "installments": 3, "frequency": "monthly", "first_due": "2024-07-31", "preview": true})),
+            allowed: LOGGERS,
+            success: StatusCode::OK,
+        },
+        // No record 999999 exists, so the roles that may decide get past
+        // the role check to the lookup, and the others are refused first.
+        decision("/api/v1/plans/{id}/decision", "/api/v1/plans/999999/decision"),
+        decision("/api/v1/settlements/{id}/decision", "/api/v1/settlements/999999/decision"),
+        decision("/api/v1/write-offs/{id}/decision", "/api/v1/write-offs/999999/decision"),
     ]
 }
 
@@ -396,7 +429,7 @@ fn documented_routes(document: &Value) -> BTreeSet<(String, String)> {
 
 /// Fills in the path parameters of a documented path.
 fn concrete(path: &str) -> String {
-    path.replace("{reference}", "C-ANA-1")
+    path.replace("{reference}", "C-ANA-1").replace("{id}", "1").replace("{code}", PORTFOLIO)
 }
 
 async fn document_matches_router(api: Api) {

@@ -124,6 +124,26 @@ where
     Scenario: FnOnce(Client, String) -> Outcome,
     Outcome: Future<Output = ()> + Send + 'static,
 {
+    in_browser_prepared(None, &[], scenario).await;
+}
+
+/// Runs `scenario` like [`in_browser`], after importing `documents`, a CSV
+/// file of documents in the canonical columns, when it is set.
+async fn in_browser_with_documents<Scenario, Outcome>(documents: Option<&str>, scenario: Scenario)
+where
+    Scenario: FnOnce(Client, String) -> Outcome,
+    Outcome: Future<Output = ()> + Send + 'static,
+{
+    in_browser_prepared(documents, &[], scenario).await;
+}
+
+/// Runs `scenario` like [`in_browser`], after importing `documents` when
+/// it is set and then executing each SQL statement of `statements`.
+async fn in_browser_prepared<Scenario, Outcome>(documents: Option<&str>, statements: &[&str], scenario: Scenario)
+where
+    Scenario: FnOnce(Client, String) -> Outcome,
+    Outcome: Future<Output = ()> + Send + 'static,
+{
     if let Some(reason) = missing_tools() {
         eprintln!("{reason}");
         return;
@@ -131,6 +151,16 @@ where
     let db = TestDb::sqlite();
     let store = db.open().await.expect("cannot open the test database");
     fixture::seed(&store).await;
+    if let Some(documents) = documents {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let path = folder.path().join("documents.csv");
+        std::fs::write(&path, documents).expect("cannot write the documents");
+        let profile = recobro_app::import::Profile::canonical(recobro_app::import::RecordKind::Document);
+        recobro_app::import::import_file(&store, PORTFOLIO, &path, profile).await.expect("the documents import");
+    }
+    for statement in statements {
+        sqlx::query(sqlx::AssertSqlSafe(statement.to_string())).execute(store.pool()).await.expect("a preparing statement");
+    }
     let (base, server) = serve(&store).await;
     let driver = ChromeDriver::start();
     let profile = tempfile::tempdir().expect("a profile folder");
@@ -293,6 +323,38 @@ async fn language_switch() {
     .await;
 }
 
+/// Gives each of ana's open cases 112 more open tasks (four kinds on 28
+/// stage entry days), so that her worklist needs more than one page of 100.
+const MORE_TASKS: &str = "INSERT INTO task (portfolio_id, case_id, customer_id, stage, stage_entered_on, kind, channel, due_on, assigned_to, status, created_on, owner) \
+     SELECT k.portfolio_id, k.id, k.customer_id, 'extra', '2013-05-' || days.d, kinds.kind, NULL, '2013-06-01', 'ana', 'open', '2013-06-01', 'collector' \
+     FROM collection_case k JOIN customer c ON c.id = k.customer_id \
+     CROSS JOIN (SELECT 'call' AS kind UNION ALL SELECT 'visit' UNION ALL SELECT 'formal_notice' UNION ALL SELECT 'demand_letter_draft') kinds \
+     CROSS JOIN (SELECT '01' AS d UNION ALL SELECT '02' UNION ALL SELECT '03' UNION ALL SELECT '04' UNION ALL SELECT '05' UNION ALL SELECT '06' UNION ALL SELECT '07' UNION ALL SELECT '08' UNION ALL SELECT '09' UNION ALL SELECT '10' UNION ALL SELECT '11' UNION ALL SELECT '12' UNION ALL SELECT '13' UNION ALL SELECT '14' UNION ALL SELECT '15' UNION ALL SELECT '16' UNION ALL SELECT '17' UNION ALL SELECT '18' UNION ALL SELECT '19' UNION ALL SELECT '20' UNION ALL SELECT '21' UNION ALL SELECT '22' UNION ALL SELECT '23' UNION ALL SELECT '24' UNION ALL SELECT '25' UNION ALL SELECT '26' UNION ALL SELECT '27' UNION ALL SELECT '28') days \
+     WHERE k.status = 'open' AND c.collector = 'ana'";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn collector_worklist_pages() {
+    in_browser_prepared(None, &[MORE_TASKS], |client, base| async move {
+        let worklist = format!("/p/{PORTFOLIO}/worklist");
+        sign_in(&client, &base, "ana", &worklist).await;
+        let rows = client.find_all(Locator::Css("#worklist tbody tr")).await.expect("worklist rows");
+        assert_eq!(rows.len(), 100, "the first page shows 100 tasks");
+        assert!(client.find_all(Locator::Css("a[rel=prev]")).await.expect("links").is_empty(), "no previous page on the first");
+        let summary = text_of(&client, "p.as-of").await;
+
+        client.find(Locator::Css("a[rel=next]")).await.expect("the next page link").click().await.expect("click");
+        client.wait().for_element(Locator::Css("a[rel=prev]")).await.expect("the previous page link");
+        let url = client.current_url().await.expect("url");
+        assert!(url.as_str().contains("page=2"), "{url}");
+        let second = client.find_all(Locator::Css("#worklist tbody tr")).await.expect("worklist rows");
+        assert!(!second.is_empty(), "the second page has the rest");
+        assert_eq!(text_of(&client, "p.as-of").await, summary, "the total stays the same on every page");
+        let first_customer_on_page_two = text_of(&client, "#worklist tbody tr").await;
+        assert!(!first_customer_on_page_two.is_empty());
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn collector_forbidden_page() {
     in_browser(|client, base| async move {
@@ -373,6 +435,90 @@ async fn manager_reassigns_customers() {
         assert!(!after.contains("ana"), "ana has no customers left: {after}");
         let notice = text_of(&client, "p.notice").await;
         assert!(notice.contains("Se asignaron"), "{notice}");
+    })
+    .await;
+}
+
+/// Open invoices of ana's customer 7209-MDWKR. Every document of the IBM
+/// sample is paid by the end of the file, so without them there is no
+/// balance to negotiate.
+const OPEN_INVOICES: &str = "number,customer,issue_date,due_date,amount\n\
+NEG-1,7209-MDWKR,2013-05-16,2013-06-15,1000.00\n\
+NEG-2,7209-MDWKR,2013-06-15,2013-07-15,500.00\n";
+
+/// Replaces the text of an input.
+async fn type_into(client: &Client, id: &str, text: &str) {
+    let field = client.find(Locator::Id(id)).await.unwrap_or_else(|error| panic!("no field {id}: {error}"));
+    field.clear().await.expect("clear");
+    field.send_keys(text).await.expect("typing");
+}
+
+async fn click(client: &Client, css: &str) {
+    client.find(Locator::Css(css)).await.unwrap_or_else(|error| panic!("no element {css}: {error}")).click().await.expect("click");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_and_offer_approvals() {
+    in_browser_with_documents(Some(OPEN_INVOICES), |client, base| async move {
+        // ana proposes a plan beyond her limits: 12 installments, no down payment.
+        let customer = format!("/p/{PORTFOLIO}/customers/7209-MDWKR");
+        sign_in(&client, &base, "ana", &customer).await;
+        click(&client, "#propose-plan").await;
+        client.wait().for_element(Locator::Id("plan-form")).await.expect("the plan form");
+        type_into(&client, "installments", "12").await;
+        click(&client, "#plan-preview-button").await;
+        client.wait().for_element(Locator::Id("plan-preview")).await.expect("the preview");
+        let breaches = text_of(&client, "#preview-breaches").await;
+        assert!(breaches.contains("12 cuotas"), "{breaches}");
+        assert_eq!(text_of(&client, "#preview-required-role").await, "gerente de cobranza");
+        click(&client, "#plan-propose-button").await;
+        client.wait().for_element(Locator::Id("plan-status")).await.expect("the plan page");
+        assert_eq!(text_of(&client, "#plan-status").await, "Propuesto");
+        assert!(client.find(Locator::Id("decision-form")).await.is_err(), "a collector cannot decide");
+
+        // ...and a settlement offer that waives 80% of the interest, beyond
+        // a collector's 50%.
+        client.goto(&format!("{base}{customer}")).await.expect("the customer page");
+        click(&client, "#make-offer").await;
+        client.wait().for_element(Locator::Id("settlement-form")).await.expect("the offer form");
+        type_into(&client, "interest_owed", "200,00").await;
+        type_into(&client, "waiver", "80 %").await;
+        click(&client, "#settlement-submit").await;
+        client.wait().for_element(Locator::Id("offer-status")).await.expect("the offer page");
+        assert_eq!(text_of(&client, "#offer-status").await, "Pendiente de aprobación");
+        assert_eq!(text_of(&client, "#offer-waiver").await, "160,00");
+
+        // The manager approves the plan and rejects the offer with a reason.
+        client.delete_all_cookies().await.expect("sign out");
+        let approvals = format!("/p/{PORTFOLIO}/approvals");
+        sign_in(&client, &base, "gerente", &approvals).await;
+        assert_eq!(text_of(&client, "#nav-approvals").await, "Aprobaciones (2)");
+        click(&client, "#pending-plans a").await;
+        client.wait().for_element(Locator::Id("decision-form")).await.expect("the decision form");
+        click(&client, "#approve-button").await;
+        client.wait().for_element(Locator::Css("p.notice")).await.expect("the approved notice");
+        assert_eq!(text_of(&client, "#plan-status").await, "Vigente");
+
+        client.goto(&format!("{base}{approvals}")).await.expect("the approvals page");
+        click(&client, "#pending-offers a").await;
+        client.wait().for_element(Locator::Id("decision-form")).await.expect("the decision form");
+        type_into(&client, "reason", "Puede pagar el total en 30 días.").await;
+        click(&client, "#reject-button").await;
+        client.wait().for_element(Locator::Css("p.notice")).await.expect("the rejected notice");
+        assert_eq!(text_of(&client, "#offer-status").await, "Rechazado");
+        assert_eq!(text_of(&client, "#offer-decision-reason").await, "Puede pagar el total en 30 días.");
+
+        client.goto(&format!("{base}{approvals}")).await.expect("the approvals page");
+        assert_eq!(text_of(&client, "#nav-approvals").await, "Aprobaciones (0)");
+        client.find(Locator::Id("approvals-none")).await.expect("nothing left to decide");
+
+        // The customer page lists both with their statuses.
+        client.goto(&format!("{base}{customer}")).await.expect("the customer page");
+        let negotiations = text_of(&client, "#customer-negotiations").await;
+        assert!(negotiations.contains("Vigente"), "the plan is active: {negotiations}");
+        assert!(negotiations.contains("Rechazado"), "the offer is rejected: {negotiations}");
+        let path = screenshot(&client, "negotiation").await;
+        eprintln!("negotiation screenshot: {}", path.display());
     })
     .await;
 }

@@ -14,6 +14,7 @@
 mod calc;
 pub mod regimes;
 mod rule;
+pub mod statement;
 mod table;
 
 use chrono::NaiveDate;

@@ -265,11 +265,11 @@ pub struct CustomerQuery {
     /// Portfolio code.
     #[serde(default)]
     #[param(required = true)]
-    portfolio: String,
+    pub(super) portfolio: String,
     /// The customer's reference.
     #[serde(default)]
     #[param(required = true)]
-    customer: String,
+    pub(super) customer: String,
 }
 
 impl CustomerQuery {

@@ -25,7 +25,7 @@ use crate::i18n::{Language, Translator};
 const LIST_LIMIT: i64 = 200;
 
 /// Loads a customer the user may see, or the error page to show.
-async fn visible_customer(state: &AppState, user: &SignedIn, code: &str, reference: &str) -> Result<(Portfolio, i64, CustomerData), PageError> {
+pub(super) async fn visible_customer(state: &AppState, user: &SignedIn, code: &str, reference: &str) -> Result<(Portfolio, i64, CustomerData), PageError> {
     let tr = user.tr;
     let mut conn = state.store.acquire().await.map_err(|error| PageError::new(tr, error))?;
     let portfolio = viewable_portfolio(&mut conn, user, code).await?;
@@ -50,6 +50,7 @@ struct CustomerPage {
     actions: Vec<ActionRow>,
     accounts: Vec<browse::SnapshotAccountRow>,
     can_log: bool,
+    negotiation: super::negotiation::CustomerNegotiation,
 }
 
 pub async fn page(State(state): State<AppState>, user: SignedIn, Path((code, reference)): Path<(String, String)>) -> PageResult {
@@ -69,6 +70,7 @@ pub async fn page(State(state): State<AppState>, user: SignedIn, Path((code, ref
     let actions = browse::customer_actions(&mut conn, customer_id, LIST_LIMIT).await.map_err(fail)?;
     let accounts = browse::customer_snapshot_accounts(&mut conn, customer_id, as_of).await.map_err(fail)?;
     let case = browse::customer_case(&mut conn, customer_id).await.map_err(fail)?.filter(|case| case.status == recobro_store::cases::CaseStatus::Open);
+    let negotiation = super::negotiation::customer_negotiation(&mut conn, &user, portfolio.id, customer_id).await.map_err(fail)?;
 
     let (open, settled): (Vec<DocumentRow>, Vec<DocumentRow>) = documents.into_iter().partition(|document| document.open_minor > 0 && document.kind != "credit_note");
     let open_documents = open.into_iter().map(|document| {
@@ -90,6 +92,7 @@ pub async fn page(State(state): State<AppState>, user: SignedIn, Path((code, ref
         actions,
         accounts,
         can_log: authz::allows(user.actor.role, Permission::LogAction),
+        negotiation,
     };
     render(tr, &page)
 }

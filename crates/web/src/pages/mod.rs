@@ -4,10 +4,15 @@
 mod customer;
 mod import;
 mod login;
+mod negotiation;
+mod plans;
 mod policy;
+mod settlements;
+mod statement;
 mod team;
 mod portfolio;
 mod worklist;
+mod write_offs;
 
 use askama::Template;
 use axum::Router;
@@ -36,12 +41,23 @@ pub fn routes() -> Router<AppState> {
         .route("/p/{code}/customers", get(portfolio::customers))
         .route("/p/{code}/customers/{reference}", get(customer::page))
         .route("/p/{code}/customers/{reference}/actions", get(customer::action_form).post(customer::log_action))
+        .route("/p/{code}/customers/{reference}/statement", get(statement::page))
         .route("/p/{code}/worklist", get(worklist::page))
         .route("/p/{code}/policy", get(policy::page).post(policy::submit))
         .route("/p/{code}/team", get(team::page).post(team::submit))
         .route("/p/{code}/team/config", post(team::save_config))
         .route("/p/{code}/team/assign-by-rules", post(team::assign_by_rules))
         .route("/p/{code}/team/suggestions/{id}", post(team::decide_suggestion))
+        .route("/p/{code}/customers/{reference}/plans/new", get(plans::form).post(plans::submit))
+        .route("/p/{code}/plans/{id}", get(plans::page))
+        .route("/p/{code}/plans/{id}/decision", post(plans::decide))
+        .route("/p/{code}/customers/{reference}/settlements/new", get(settlements::form).post(settlements::submit))
+        .route("/p/{code}/settlements/{id}", get(settlements::page))
+        .route("/p/{code}/settlements/{id}/decision", post(settlements::decide))
+        .route("/p/{code}/customers/{reference}/write-offs/new", get(write_offs::form).post(write_offs::submit))
+        .route("/p/{code}/write-offs/{id}", get(write_offs::page))
+        .route("/p/{code}/write-offs/{id}/decision", post(write_offs::decide))
+        .route("/p/{code}/approvals", get(negotiation::approvals))
         .route("/p/{code}/problem-cases", get(portfolio::problem_cases))
         .route("/p/{code}/legal-candidates", get(portfolio::legal_candidates))
         .route("/p/{code}/import", get(import::form).post(import::submit).layer(DefaultBodyLimit::max(crate::imports::MAX_UPLOAD_BYTES)))
@@ -91,6 +107,11 @@ pub struct Layout {
     pub active: &'static str,
     pub can_view_cases: bool,
     pub can_assign: bool,
+    pub can_approve: bool,
+    /// Plans, offers and write-offs waiting for approval, shown beside the
+    /// approvals link. Only the negotiation pages count them; other pages
+    /// leave it empty.
+    pub pending_approvals: Option<usize>,
 }
 
 impl Layout {
@@ -106,6 +127,8 @@ impl Layout {
             active,
             can_view_cases: authz::allows(user.actor.role, Permission::ViewCases),
             can_assign: authz::allows(user.actor.role, Permission::AssignCustomers),
+            can_approve: authz::allows(user.actor.role, Permission::ApproveNegotiation),
+            pending_approvals: None,
         }
     }
 }
