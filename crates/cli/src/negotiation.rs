@@ -31,6 +31,22 @@ pub enum PlanCommand {
     Reject(DecisionArgs),
     /// List the plans of a portfolio or of one customer.
     List(ListArgs),
+    /// Write the plan agreement letter as a PDF, in the customer's language unless --language says otherwise.
+    Letter {
+        #[arg(long)]
+        portfolio: String,
+        #[arg(long)]
+        id: i64,
+        /// es or en.
+        #[arg(long, value_parser = parse_language)]
+        language: Option<recobro_documents::Language>,
+        /// The PDF file to write.
+        #[arg(long)]
+        output: std::path::PathBuf,
+        /// A folder of edited letter templates (DIR/es/plan_agreement.typ, DIR/en/...).
+        #[arg(long)]
+        templates: Option<std::path::PathBuf>,
+    },
     /// Print one plan with its installments and what was paid of each.
     Show {
         #[arg(long)]
@@ -188,6 +204,10 @@ pub enum WriteOffCommand {
     List(ListArgs),
 }
 
+fn parse_language(text: &str) -> Result<recobro_documents::Language, String> {
+    recobro_documents::Language::parse(text).ok_or_else(|| format!("invalid language {text:?}: expected es or en"))
+}
+
 fn parse_frequency(text: &str) -> Result<Frequency, String> {
     Frequency::from_code(text).ok_or_else(|| format!("invalid frequency {text:?}: expected monthly, biweekly or weekly"))
 }
@@ -217,6 +237,7 @@ pub async fn plan_command(store: &Store, command: PlanCommand) -> Result<()> {
             let json = Value::Array(plans.iter().map(plan_json).collect());
             emit_table(args.format, args.output.as_deref(), "Plans", plans_table(&args.portfolio, &plans), &json)
         }
+        PlanCommand::Letter { portfolio, id, language, output, templates } => plan_letter(store, &portfolio, id, language, &output, templates.as_deref()).await,
         PlanCommand::Show { portfolio, plan: plan_id, format } => {
             let mut conn = store.acquire().await?;
             let found = find_portfolio(&mut conn, &portfolio).await?;
@@ -545,4 +566,55 @@ fn write_offs_table(portfolio: &str, records: &[WriteOffRecord]) -> Table {
         })
         .collect();
     Table { title: format!("Write-offs of {portfolio}"), headers: ["id", "customer", "status", "amount", "recovered", "reason", "requested", "decided by"].map(String::from).to_vec(), rows }
+}
+
+/// Renders the agreement letter of a plan: the covered documents, the down
+/// payment and the installment table, addressed to the customer.
+async fn plan_letter(store: &Store, portfolio_code: &str, plan_id: i64, language: Option<recobro_documents::Language>, output: &std::path::Path, templates: Option<&std::path::Path>) -> Result<()> {
+    use recobro_documents::{LetterData, LetterKind, Letterhead, OverdueDocument, PlanInstallment, PlanTerms, Recipient, Signatory};
+
+    let mut conn = store.acquire().await?;
+    let portfolio = find_portfolio(&mut conn, portfolio_code).await?;
+    let plan = stored::find_plan(&mut conn, portfolio.id, plan_id).await?.with_context(|| format!("plan {plan_id} not found in {portfolio_code}: see `recobro plan list`"))?;
+    let installments = stored::plan_installments(&mut conn, plan_id).await?;
+    let documents = stored::plan_document_dues(&mut conn, plan_id).await?;
+    let (_, customer) = browse::find_customer(&mut conn, portfolio.id, &plan.customer_ref).await?.with_context(|| format!("customer {:?} not found", plan.customer_ref))?;
+    drop(conn);
+
+    let language = language.or_else(|| customer.language.as_deref().and_then(recobro_documents::Language::parse)).unwrap_or(recobro_documents::Language::Es);
+    let data = LetterData {
+        letterhead: Letterhead::named(portfolio.name.clone()),
+        recipient: Recipient { name: customer.name.clone(), reference: customer.external_ref.clone(), tax_id: customer.tax_id.clone(), address_lines: Vec::new() },
+        date: plan.decided_on.unwrap_or(plan.agreed_on),
+        currency: plan.currency,
+        documents: documents
+            .iter()
+            .map(|(number, due_date, open_minor)| OverdueDocument { number: number.clone(), due_date: *due_date, days_past_due: (plan.agreed_on - *due_date).num_days().max(0), open_minor: *open_minor, interest_minor: 0 })
+            .collect(),
+        fees_minor: 0,
+        pay_by: None,
+        signatory: Signatory::default(),
+        plan: Some(PlanTerms {
+            down_payment_minor: plan.down_payment_minor,
+            down_payment_due: (plan.down_payment_minor > 0).then_some(plan.agreed_on),
+            annual_rate_percent: plan.annual_rate.parse().unwrap_or_default(),
+            installments: installments
+                .iter()
+                .filter(|installment| installment.number > 0)
+                .map(|installment| PlanInstallment {
+                    number: u32::try_from(installment.number).unwrap_or(u32::MAX),
+                    due_date: installment.due_on,
+                    principal_minor: installment.principal_minor,
+                    interest_minor: installment.interest_minor,
+                    amount_minor: installment.amount_minor,
+                })
+                .collect(),
+            grace_days: u32::try_from(plan.grace_days).unwrap_or(0),
+        }),
+        settlement: None,
+    };
+    let pdf = recobro_documents::render_letter(LetterKind::PlanAgreement, &data, language, templates)?;
+    std::fs::write(output, pdf).with_context(|| format!("cannot write {}", output.display()))?;
+    println!("wrote the agreement letter of plan {plan_id} for {} to {}", plan.customer_ref, output.display());
+    Ok(())
 }

@@ -60,6 +60,14 @@ async fn plan_propose_contract(url: String) {
     let shown = recobro_ok(&url, &["plan", "show", "--portfolio", "p", "--plan", &id, "--format", "json"]);
     let shown: serde_json::Value = serde_json::from_str(&shown).unwrap();
     assert_eq!(shown["installments"].as_array().unwrap().len(), 12);
+
+    let letter = folder.path().join("convenio.pdf");
+    recobro_ok(&url, &["plan", "letter", "--portfolio", "p", "--id", &id, "--output", letter.to_str().unwrap()]);
+    let text = std::process::Command::new("pdftotext").arg("-layout").arg(&letter).arg("-").output().expect("pdftotext (Debian package poppler-utils) runs");
+    let text = String::from_utf8_lossy(&text.stdout).replace('\u{a0}', " ");
+    assert!(text.contains("Uno SA"), "{text}");
+    assert!(text.contains("F1"), "the covered invoice is listed: {text}");
+    assert!(text.contains("31/03/2024"), "the first due date in Spanish format: {text}");
 }
 
 async fn bad_plan_input(url: String) {

@@ -287,6 +287,16 @@ pub async fn plan_documents(conn: &mut Conn, plan_id: i64) -> Result<Vec<(i64, S
     rows.iter().map(|row| Ok((row.try_get("id")?, row.try_get("number")?, row.try_get("open_minor")?))).collect()
 }
 
+/// The documents a plan covers as (number, due date, open amount when the
+/// plan was proposed), oldest due date first.
+pub async fn plan_document_dues(conn: &mut Conn, plan_id: i64) -> Result<Vec<(String, NaiveDate, i64)>> {
+    let rows = sqlx::query("SELECT d.number, d.due_date, p.open_minor FROM plan_document p JOIN document d ON d.id = p.document_id WHERE p.plan_id = $1 ORDER BY d.due_date, d.number")
+        .bind(plan_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|row| Ok((row.try_get("number")?, get_date(row, "due_date")?, row.try_get("open_minor")?))).collect()
+}
+
 /// Records the decision on a proposed plan. Returns false when the plan is
 /// no longer proposed.
 pub async fn decide_plan(conn: &mut Conn, plan_id: i64, status: &str, decided_by: &str, decided_on: NaiveDate, reason: Option<&str>) -> Result<bool> {
