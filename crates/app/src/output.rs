@@ -46,7 +46,7 @@ impl Cell {
         value.map_or(Cell::Empty, |value| Cell::Text(value.into()))
     }
 
-    /// The cell as text without grouping, as CSV and JSON carry it.
+    /// Formats the cell as text without grouping, as CSV and JSON carry it.
     pub fn plain(&self) -> String {
         match self {
             Cell::Text(text) => text.clone(),

@@ -31,7 +31,7 @@ pub enum PlanCommand {
     Reject(DecisionArgs),
     /// List the plans of a portfolio or of one customer.
     List(ListArgs),
-    /// Write the plan agreement letter as a PDF, in the customer's language unless --language says otherwise.
+    /// Write the plan agreement letter as a PDF, in the customer's language unless --language sets another.
     Letter {
         #[arg(long)]
         portfolio: String,

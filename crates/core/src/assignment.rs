@@ -47,7 +47,7 @@ pub struct Assignment {
     pub collector: String,
 }
 
-/// Why a customer stays unassigned.
+/// The reason a customer stays unassigned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UnassignedReason {
     NoRuleMatches,
@@ -132,7 +132,7 @@ fn least_loaded_member(team: &Team, loads: &[i64]) -> Option<usize> {
     candidates.first().copied()
 }
 
-/// The problems of a team set-up that would make assignment fail or
+/// Lists the problems of a team set-up that would make assignment fail or
 /// misbehave: rules naming unknown teams, non-positive capacities, a
 /// collector twice in one team, an empty band, duplicate team codes.
 pub fn validate_teams(teams: &[Team], rules: &[AssignmentRule]) -> Vec<String> {

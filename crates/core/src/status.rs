@@ -28,7 +28,7 @@ impl CustomerStatus {
     }
 }
 
-/// Why a status is suggested.
+/// The rule behind a suggested status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SuggestionReason {
     /// Two or more promises broken or partly kept within the look-back window.
@@ -56,7 +56,7 @@ pub const BROKEN_PROMISES_FOR_HOLD: u32 = 2;
 /// Days back from the run date in which unkept promises are counted.
 pub const BROKEN_PROMISE_WINDOW_DAYS: i64 = 365;
 
-/// What the rules look at for one customer.
+/// The facts about one customer that the rules read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StatusFacts {
     pub current: CustomerStatus,

@@ -278,7 +278,7 @@ pub async fn plan_installments(conn: &mut Conn, plan_id: i64) -> Result<Vec<Inst
         .collect()
 }
 
-/// The documents a plan covers, as they were when it was proposed.
+/// Lists the documents a plan covers, as they were when it was proposed.
 pub async fn plan_documents(conn: &mut Conn, plan_id: i64) -> Result<Vec<(i64, String, i64)>> {
     let rows = sqlx::query("SELECT d.id, d.number, p.open_minor FROM plan_document p JOIN document d ON d.id = p.document_id WHERE p.plan_id = $1 ORDER BY d.due_date, d.number")
         .bind(plan_id)
@@ -287,8 +287,8 @@ pub async fn plan_documents(conn: &mut Conn, plan_id: i64) -> Result<Vec<(i64, S
     rows.iter().map(|row| Ok((row.try_get("id")?, row.try_get("number")?, row.try_get("open_minor")?))).collect()
 }
 
-/// The documents a plan covers as (number, due date, open amount when the
-/// plan was proposed), oldest due date first.
+/// Lists the documents a plan covers as (number, due date, open amount when
+/// the plan was proposed), oldest due date first.
 pub async fn plan_document_dues(conn: &mut Conn, plan_id: i64) -> Result<Vec<(String, NaiveDate, i64)>> {
     let rows = sqlx::query("SELECT d.number, d.due_date, p.open_minor FROM plan_document p JOIN document d ON d.id = p.document_id WHERE p.plan_id = $1 ORDER BY d.due_date, d.number")
         .bind(plan_id)
@@ -468,24 +468,6 @@ pub async fn update_offer_status(conn: &mut Conn, offer_id: i64, from: &str, to:
     .execute(&mut *conn)
     .await?;
     Ok(result.rows_affected() == 1)
-}
-
-pub async fn insert_interest_waiver(conn: &mut Conn, portfolio_id: i64, customer_id: i64, amount_minor: i64, currency: Currency, on: NaiveDate, reason: &str, settlement_id: Option<i64>, approved_by: &str) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO interest_waiver (portfolio_id, customer_id, amount_minor, currency, waived_on, reason, settlement_id, approved_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(portfolio_id)
-    .bind(customer_id)
-    .bind(amount_minor)
-    .bind(currency.code())
-    .bind(date_text(on))
-    .bind(reason)
-    .bind(settlement_id)
-    .bind(approved_by)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 /// Payments of a customer in a currency from `since` to `until`, both

@@ -91,11 +91,6 @@ pub async fn audit(conn: &mut Conn, by: &str, action: &str, portfolio_code: &str
     users::insert_audit_event(conn, by, action, &format!("portfolio:{portfolio_code}"), Some(detail)).await
 }
 
-/// The label of an approver role in messages and stored rows.
-pub fn role_code(role: ApproverRole) -> &'static str {
-    role.code()
-}
-
 /// Checks that an optional decision date is not before a proposal date.
 pub(crate) fn not_before(on: NaiveDate, earliest: NaiveDate, what: &str) -> Result<(), NegotiationError> {
     if on < earliest {

@@ -19,7 +19,7 @@ use super::{NegotiationError, Negotiator, Party, audit, find_party};
 /// the proposal sets others.
 pub const DEFAULT_GRACE_DAYS: u32 = 5;
 
-/// The limits within which each role may grant a plan. A plan beyond a
+/// Returns the limits within which each role may grant a plan. A plan beyond a
 /// collector's limits waits for a manager, and beyond a manager's for an
 /// administrator.
 // NOTE: these are defaults; there is no per-portfolio setting for them yet.
@@ -31,7 +31,7 @@ pub fn plan_limits(role: ApproverRole) -> PlanLimits {
     }
 }
 
-/// The lowest role whose limits allow the schedule.
+/// Finds the lowest role whose limits allow the schedule.
 pub fn required_role(schedule: &PlanSchedule) -> ApproverRole {
     ApproverRole::ALL.into_iter().find(|role| plan_limits(*role).allows(schedule)).unwrap_or(ApproverRole::Director)
 }
@@ -277,7 +277,7 @@ pub fn stored_schedule(plan: &PlanRecord, installments: &[InstallmentRecord]) ->
     }
 }
 
-/// What the daily run learned from the active plans.
+/// The outcome of the daily run's pass over the active plans.
 #[derive(Debug, Clone, Default)]
 pub struct PlanTracking {
     /// Customers whose plan is still active: the policy leaves them alone.

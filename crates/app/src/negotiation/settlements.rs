@@ -1,6 +1,6 @@
 //! Settlement offers: a lump sum by a date in exchange for waiving part or
 //! all of the interest, and a principal discount where allowed. An offer
-//! beyond the proposer's authority waits for an approver with enough; the
+//! beyond the proposer's authority waits for an approver with enough. The
 //! daily run records the waiver once the lump sum is paid, and lets an
 //! unpaid offer expire with nothing waived.
 
@@ -9,6 +9,7 @@ use recobro_core::application::BalanceParts;
 use recobro_core::money::format_minor;
 use recobro_core::settlement::{AuthorityMatrix, SettlementOffer, SettlementStatus, evaluate_settlement};
 use recobro_core::Money;
+use recobro_store::interest::NewWaiver;
 use recobro_store::negotiation::{self, GeneratedDocument, OfferRecord};
 use recobro_store::{Conn, StoreError};
 use rust_decimal::Decimal;
@@ -68,7 +69,7 @@ pub async fn make_offer(conn: &mut Conn, request: &OfferRequest, by: &Negotiator
             if percent < Decimal::ZERO || percent > Decimal::ONE_HUNDRED {
                 return Err(NegotiationError::Invalid(format!("the interest waiver {percent}% must be between 0% and 100%")));
             }
-            // Round down, so a percent never waives more than it says.
+            // Round down, so a percent never waives more than it states.
             (Decimal::from(interest_minor) * percent / Decimal::ONE_HUNDRED).floor().try_into().unwrap_or(0)
         }
     };
@@ -165,7 +166,7 @@ pub async fn decide_offer(conn: &mut Conn, portfolio_code: &str, offer_id: i64, 
     negotiation::find_offer(conn, portfolio.id, offer_id).await?.ok_or(NegotiationError::NotFound { kind: "settlement offer", id: offer_id })
 }
 
-/// What the daily run did with the offers.
+/// Counts of the offers the daily run settled or let expire.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct OfferTracking {
     pub paid: i64,
@@ -205,8 +206,17 @@ pub async fn track_offers(conn: &mut Conn, portfolio_id: i64, portfolio_code: &s
 async fn settle(conn: &mut Conn, portfolio_id: i64, record: &OfferRecord, paid_on: NaiveDate) -> Result<(), StoreError> {
     let approver = record.decided_by.clone().unwrap_or_else(|| record.proposed_by.clone());
     if record.interest_waiver_minor > 0 {
-        let reason = format!("settlement offer {}", record.id);
-        negotiation::insert_interest_waiver(conn, portfolio_id, record.customer_id, record.interest_waiver_minor, record.currency, paid_on, &reason, Some(record.id), &approver).await?;
+        let waiver = NewWaiver {
+            customer_id: record.customer_id,
+            document_id: None,
+            amount_minor: record.interest_waiver_minor,
+            currency: record.currency,
+            waived_on: paid_on,
+            reason: format!("settlement offer {}", record.id),
+            settlement_id: Some(record.id),
+            approved_by: approver,
+        };
+        recobro_store::interest::insert_waiver(conn, portfolio_id, &waiver).await?;
     }
     if record.principal_discount_minor > 0 {
         let credit = GeneratedDocument {
