@@ -156,6 +156,7 @@ pub async fn statement_of(conn: &mut Conn, portfolio: Portfolio, customer_id: i6
             due_date: history.due_date,
             amount_minor: history.amount_minor,
             allocations: history.allocations.iter().map(|(date, amount_minor)| Payment { date: *date, amount_minor: *amount_minor }).collect(),
+            credits: history.credits.iter().map(|(date, amount_minor)| Payment { date: *date, amount_minor: *amount_minor }).collect(),
             disputes: history.disputes.iter().map(|(opened_on, resolved_on)| DisputeSpan { opened_on: *opened_on, resolved_on: *resolved_on }).collect(),
             waived_minor: waived_by_document.get(&history.id).copied().unwrap_or(0),
         };
@@ -165,8 +166,41 @@ pub async fn statement_of(conn: &mut Conn, portfolio: Portfolio, customer_id: i6
         }
     }
 
+    lines.extend(snapshot_account_lines(conn, customer_id, as_of).await?);
+
     let totals = statement_totals(&lines, &general_waivers);
     Ok(Statement { portfolio, customer_id, customer, as_of, rule, lines, totals })
+}
+
+/// The past-due accounts of a snapshot-shaped portfolio (a bank's or an
+/// agency's balances), as lines without interest: the source computes its
+/// own, and the statement shows what it reported, aged to the as-of date.
+async fn snapshot_account_lines(conn: &mut Conn, customer_id: i64, as_of: NaiveDate) -> Result<Vec<StatementLine>, StatementError> {
+    let accounts = recobro_store::browse::customer_snapshot_accounts(conn, customer_id, as_of).await?;
+    let mut lines = Vec::new();
+    for account in accounts.into_iter().filter(|account| account.balance_minor > 0 && account.days_past_due > 0) {
+        let Ok(currency) = Currency::parse(&account.currency) else { continue };
+        let due_date = account.snapshot_date - chrono::Days::new(account.days_past_due.unsigned_abs());
+        lines.push(StatementLine {
+            number: account.account_ref,
+            kind: "account".to_string(),
+            currency,
+            due_date,
+            amount_minor: account.balance_minor,
+            principal_open_minor: account.balance_minor,
+            settled_on: None,
+            days_past_due: recobro_core::days_past_due(as_of, due_date),
+            disputed: false,
+            periods: Vec::new(),
+            interest_accrued_minor: 0,
+            interest_waived_minor: 0,
+            interest_paid_minor: 0,
+            fees_paid_minor: 0,
+            interest_minor: 0,
+            fees_minor: 0,
+        });
+    }
+    Ok(lines)
 }
 
 /// A request to set a late-interest rule.
@@ -281,7 +315,9 @@ pub fn statement_json(statement: &Statement) -> Value {
                 "disputed": line.disputed,
                 "interest_accrued": amount(line.interest_accrued_minor),
                 "interest_waived": amount(line.interest_waived_minor),
+                "interest_paid": amount(line.interest_paid_minor),
                 "interest": amount(line.interest_minor),
+                "fees_paid": amount(line.fees_paid_minor),
                 "fees": amount(line.fees_minor),
                 "periods": periods,
             })
@@ -297,6 +333,7 @@ pub fn statement_json(statement: &Statement) -> Value {
                 "principal": amount(total.principal_minor),
                 "interest_accrued": amount(total.interest_accrued_minor),
                 "interest_waived": amount(total.interest_waived_minor),
+                "interest_paid": amount(total.interest_paid_minor),
                 "interest": amount(total.interest_minor),
                 "fees": amount(total.fees_minor),
                 "total": amount(total.total_minor),
@@ -404,6 +441,8 @@ fn kind_label(kind: &str, locale: Locale) -> &str {
         ("invoice", Locale::English) => "Invoice",
         ("debit_note", Locale::Spanish) => "Nota de débito",
         ("debit_note", Locale::English) => "Debit note",
+        ("account", Locale::Spanish) => "Cuenta",
+        ("account", Locale::English) => "Account",
         (other, _) => other,
     }
 }

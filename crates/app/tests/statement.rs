@@ -123,18 +123,22 @@ async fn statement_scenario(url: String) {
     assert_eq!(numbers, ["F-1", "F-2", "F-3"], "F-3 was paid late and its interest is owed");
 
     // F-1: 1,000.00 for 30 days (1 Feb to 1 Mar, the payment's day
-    // included), then 600.00 for 60 days (2 Mar to 30 Apr), at 10 %/365.
+    // included) accrues 8.22. The 400.00 paid on 1 Mar covers that interest
+    // first and 391.78 of principal, so 608.22 bears interest for 60 days
+    // (2 Mar to 30 Apr), at 10 %/365.
     let f1 = &statement.lines[0];
-    let f1_interest = rounded(100_000 * 30 + 60_000 * 60, 3650);
-    assert_eq!(f1_interest, 1_808);
+    assert_eq!(rounded(100_000 * 30, 3650), 822);
+    let f1_interest = rounded(100_000 * 30 + 60_822 * 60, 3650);
+    assert_eq!(f1_interest, 1_822);
     assert_eq!(f1.interest_accrued_minor, f1_interest);
+    assert_eq!(f1.interest_paid_minor, 822);
     assert_eq!(f1.interest_waived_minor, 200, "the waiver after the as-of date is left out");
-    assert_eq!(f1.interest_minor, f1_interest - 200);
-    assert_eq!(f1.principal_open_minor, cents("600.00"));
+    assert_eq!(f1.interest_minor, f1_interest - 822 - 200);
+    assert_eq!(f1.principal_open_minor, cents("608.22"));
     assert_eq!(f1.days_past_due, 90);
     assert_eq!(f1.periods.len(), 2);
     assert_eq!((f1.periods[0].start, f1.periods[0].end, f1.periods[0].days, f1.periods[0].base_minor), (date("2024-02-01"), date("2024-03-01"), 30, 100_000));
-    assert_eq!((f1.periods[1].start, f1.periods[1].end, f1.periods[1].days, f1.periods[1].base_minor), (date("2024-03-02"), date("2024-04-30"), 60, 60_000));
+    assert_eq!((f1.periods[1].start, f1.periods[1].end, f1.periods[1].days, f1.periods[1].base_minor), (date("2024-03-02"), date("2024-04-30"), 60, 60_822));
 
     // F-2 bears 500.00 for 14 days (16 to 29 Feb) and nothing while
     // disputed (1 to 30 Mar). Then it bears 500.00 for 11 days (31 Mar to
@@ -148,29 +152,35 @@ async fn statement_scenario(url: String) {
     let disputed_period = f2.periods.iter().find(|period| period.start == date("2024-03-01")).expect("a period starts with the dispute");
     assert_eq!((disputed_period.end, disputed_period.base_minor, disputed_period.interest_minor), (date("2024-03-30"), 0, 0));
 
-    // F-3: 300.00 for 20 days (1 to 20 Mar), then settled.
+    // F-3: 300.00 for 20 days (1 to 20 Mar) accrues 1.64. The 300.00 paid
+    // on 20 Mar covers it first, so 1.64 of principal stays open and bears
+    // interest for 41 more days (21 Mar to 30 Apr).
     let f3 = &statement.lines[2];
-    let f3_interest = rounded(30_000 * 20, 3650);
-    assert_eq!(f3_interest, 164);
+    let f3_interest = rounded(30_000 * 20 + 164 * 41, 3650);
+    assert_eq!(f3_interest, 166);
     assert_eq!(f3.interest_accrued_minor, f3_interest);
-    assert_eq!(f3.principal_open_minor, 0);
-    assert_eq!(f3.settled_on, Some(date("2024-03-20")));
+    assert_eq!(f3.interest_paid_minor, 164);
+    assert_eq!(f3.principal_open_minor, 164);
+    assert_eq!(f3.settled_on, None);
+    assert_eq!(f3.days_past_due, 61);
 
     // Totals: the 0.50 waiver of the customer comes off the interest.
     let totals = &statement.totals;
     assert_eq!(totals.len(), 1);
-    let interest = f1_interest + f2_interest + f3_interest - 200 - 50;
-    assert_eq!(interest, 2_311);
-    assert_eq!(totals[0].principal_minor, cents("1050.00"));
-    assert_eq!(totals[0].interest_accrued_minor, cents("25.61"));
+    let interest = f1_interest + f2_interest + f3_interest - 822 - 164 - 200 - 50;
+    assert_eq!(interest, 1_341);
+    assert_eq!(totals[0].principal_minor, cents("1059.86"));
+    assert_eq!(totals[0].interest_accrued_minor, cents("25.77"));
+    assert_eq!(totals[0].interest_paid_minor, cents("9.86"));
     assert_eq!(totals[0].interest_waived_minor, cents("2.50"));
     assert_eq!(totals[0].interest_minor, interest);
     assert_eq!(totals[0].fees_minor, 0);
-    assert_eq!(totals[0].total_minor, cents("1073.11"));
+    assert_eq!(totals[0].total_minor, cents("1073.27"));
 
     let json = statement_json(&statement);
-    assert_eq!(json["totals"][0]["total"], "1073.11");
-    assert_eq!(json["documents"][0]["interest_accrued"], "18.08");
+    assert_eq!(json["totals"][0]["total"], "1073.27");
+    assert_eq!(json["documents"][0]["interest_accrued"], "18.22");
+    assert_eq!(json["documents"][0]["interest_paid"], "8.22");
     assert_eq!(json["rule"]["rate"], "10");
     let workbook = statement_xlsx(&statement, Locale::Spanish).unwrap();
     assert!(workbook.starts_with(b"PK"), "an XLSX file is a ZIP archive");
@@ -179,13 +189,19 @@ async fn statement_scenario(url: String) {
     set_rule(&store, &rule_request(Some("C1"), None, Some("20"), Some("act360"), "2024-04-01"), "gerente").await.unwrap();
     let own = customer_statement(&store, "p", "C1", as_of).await.unwrap();
     assert!(own.rule.as_ref().unwrap().customer_specific());
-    assert_eq!(own.lines[2].interest_accrued_minor, rounded(30_000 * 2 * 20, 3600), "F-3 at 20 %/360");
+    // F-3 at 20 %/360: 3.33 to 20 Mar, paid first, then 3.33 of principal
+    // for 41 days.
+    assert_eq!(own.lines[2].interest_accrued_minor, rounded(30_000 * 20 * 20 + 333 * 41 * 20, 36_000), "F-3 at 20 %/360");
 
     // Spain's regime adds 40.00 for each late invoice; 12.5 % in 2024 H1.
     set_rule(&store, &rule_request(Some("C1"), Some("es-late-payment"), None, None, "2024-04-15"), "gerente").await.unwrap();
     let spanish = customer_statement(&store, "p", "C1", as_of).await.unwrap();
-    assert_eq!(spanish.totals[0].fees_minor, cents("120.00"));
-    assert_eq!(spanish.lines[2].interest_accrued_minor, rounded(30_000 * 125 * 20, 365_000));
+    // The payments on F-1 and F-3 covered their 40.00 first; F-2's stays owed.
+    assert_eq!(spanish.totals[0].fees_minor, cents("40.00"));
+    // F-3: 2.05 of interest to 20 Mar; the payment leaves 300.00 - 40.00 -
+    // 2.05 = 257.95 on principal, so 42.05 bears interest for 41 days.
+    assert_eq!(spanish.lines[2].fees_paid_minor, cents("40.00"));
+    assert_eq!(spanish.lines[2].interest_accrued_minor, rounded(30_000 * 125 * 20 + 4_205 * 125 * 41, 365_000));
 
     // The other customer has no documents, and the rules were audited.
     let other = customer_statement(&store, "p", "C2", as_of).await.unwrap();

@@ -68,40 +68,43 @@ async fn statement_formats(url: String) {
     let set = recobro_ok(&url, &["interest", "rule", "set", "--portfolio", "p", "--rate", "10", "--effective", "2024-01-01"]);
     assert!(set.contains("set for portfolio p from 2024-01-01"), "{set}");
 
-    // 1,000.00 for 30 days and 600.00 for 60 days at 10 %/365: 18.08.
+    // 1,000.00 for 30 days at 10 %/365 accrues 8.22, which the 400.00 paid
+    // on 1 March covers first. The 608.22 left bears 10.00 over 60 days.
     let json: serde_json::Value = serde_json::from_str(&recobro_ok(&url, &statement_args(&["--format", "json"]))).unwrap();
     assert_eq!(json["rule"]["rate"], "10");
     assert_eq!(json["rule"]["day_count"], "act365");
     assert_eq!(json["documents"][0]["number"], "F-1");
     assert_eq!(json["documents"][0]["periods"].as_array().unwrap().len(), 2);
-    assert_eq!(json["documents"][0]["periods"][1]["base"], "600.00");
-    assert_eq!(json["totals"][0]["principal"], "600.00");
-    assert_eq!(json["totals"][0]["interest"], "18.08");
-    assert_eq!(json["totals"][0]["total"], "618.08");
+    assert_eq!(json["documents"][0]["periods"][1]["base"], "608.22");
+    assert_eq!(json["documents"][0]["interest_accrued"], "18.22");
+    assert_eq!(json["documents"][0]["interest_paid"], "8.22");
+    assert_eq!(json["totals"][0]["principal"], "608.22");
+    assert_eq!(json["totals"][0]["interest"], "10.00");
+    assert_eq!(json["totals"][0]["total"], "618.22");
 
     // The PDF is in the customer's language unless --language sets another.
     let english_pdf = folder.path().join("statement-en.pdf");
     recobro_ok(&url, &statement_args(&["--format", "pdf", "--output", path_text(&english_pdf)]));
     let text = pdf_text(&english_pdf);
-    for expected in ["Statement of late-payment interest", "Ferretería Sur", "30 Apr 2024", "618.08", "18.08", "10 % a year"] {
+    for expected in ["Statement of late-payment interest", "Ferretería Sur", "30 Apr 2024", "618.22", "18.22", "8.22", "Interest paid", "10 % a year"] {
         assert!(text.contains(expected), "{expected:?} missing: {text}");
     }
     let spanish_pdf = folder.path().join("statement-es.pdf");
     recobro_ok(&url, &statement_args(&["--format", "pdf", "--output", path_text(&spanish_pdf), "--language", "es"]));
     let text = pdf_text(&spanish_pdf);
-    for expected in ["Estado de intereses de mora", "30/04/2024", "618,08", "18,08"] {
+    for expected in ["Estado de intereses de mora", "30/04/2024", "618,22", "18,22", "8,22", "Intereses pagados"] {
         assert!(text.contains(expected), "{expected:?} missing: {text}");
     }
 
     // The workbook: the interest owed of F-1 and the total of its currency.
     let workbook = folder.path().join("statement.xlsx");
     recobro_ok(&url, &statement_args(&["--format", "xlsx", "--output", path_text(&workbook)]));
-    assert_eq!(number_at(&workbook, "Documents", 1, 11), 18.08);
-    assert_eq!(number_at(&workbook, "Documents", 3, 13), 618.08);
-    assert_eq!(number_at(&workbook, "Periods", 2, 5), 600.0);
+    assert_eq!(number_at(&workbook, "Documents", 1, 11), 10.0);
+    assert_eq!(number_at(&workbook, "Documents", 3, 13), 618.22);
+    assert_eq!(number_at(&workbook, "Periods", 2, 5), 608.22);
     let spanish_workbook = folder.path().join("estado.xlsx");
     recobro_ok(&url, &statement_args(&["--format", "xlsx", "--output", path_text(&spanish_workbook), "--language", "es"]));
-    assert_eq!(number_at(&spanish_workbook, "Documentos", 1, 11), 18.08);
+    assert_eq!(number_at(&spanish_workbook, "Documentos", 1, 11), 10.0);
 
     let no_output = recobro(&url, &statement_args(&["--format", "pdf"]));
     assert!(!no_output.status.success());
@@ -114,7 +117,9 @@ async fn statement_formats(url: String) {
     let json: serde_json::Value = serde_json::from_str(&recobro_ok(&url, &statement_args(&[]))).unwrap();
     assert_eq!(json["rule"]["regime"], "mx-commercial");
     assert_eq!(json["rule"]["customer_specific"], true);
-    assert_eq!(json["totals"][0]["interest"], "10.85");
+    // 4.93 to 1 March, paid first; then 604.93 for 60 days accrues 5.97.
+    assert_eq!(json["totals"][0]["interest_paid"], "4.93");
+    assert_eq!(json["totals"][0]["interest"], "5.97");
 
     let rules: serde_json::Value = serde_json::from_str(&recobro_ok(&url, &["interest", "rule", "list", "--portfolio", "p", "--format", "json"])).unwrap();
     assert_eq!(rules.as_array().unwrap().len(), 2);

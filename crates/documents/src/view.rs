@@ -153,6 +153,7 @@ pub(crate) fn statement_view(document: &StatementDocument, language: Language) -
     let totals: Vec<Value> = document.totals.iter().map(|total| statement_totals_view(total, locale)).collect();
     let has_fees = document.totals.iter().any(|total| total.fees_minor != 0);
     let has_waivers = document.totals.iter().any(|total| total.interest_waived_minor != 0);
+    let has_interest_paid = document.totals.iter().any(|total| total.interest_paid_minor != 0);
 
     json!({
         "lang": language.code(),
@@ -164,6 +165,7 @@ pub(crate) fn statement_view(document: &StatementDocument, language: Language) -
         "totals": totals,
         "has_fees": has_fees,
         "has_waivers": has_waivers,
+        "has_interest_paid": has_interest_paid,
     })
 }
 
@@ -194,6 +196,7 @@ fn statement_line_view(line: &StatementLine, locale: Locale) -> Value {
         "interest_accrued": format.money(line.interest_accrued_minor),
         "interest_waived": format.money(line.interest_waived_minor),
         "has_waiver": line.interest_waived_minor != 0,
+        "interest_paid": format.money(line.interest_paid_minor),
         "interest": format.money(line.interest_minor),
         "fees": format.money(line.fees_minor),
         "periods": periods,
@@ -219,6 +222,7 @@ fn statement_totals_view(total: &StatementTotals, locale: Locale) -> Value {
         "principal": format.money(total.principal_minor),
         "interest_accrued": format.money(total.interest_accrued_minor),
         "interest_waived": format.money(total.interest_waived_minor),
+        "interest_paid": format.money(total.interest_paid_minor),
         "interest": format.money(total.interest_minor),
         "fees": format.money(total.fees_minor),
         "total": format.money(total.total_minor),

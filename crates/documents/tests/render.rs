@@ -215,6 +215,8 @@ fn statement(name: &str, with_rule: bool) -> StatementDocument {
         ],
         interest_accrued_minor: 4_075,
         interest_waived_minor: 1_000,
+        interest_paid_minor: 0,
+        fees_paid_minor: 0,
         interest_minor: 3_075,
         fees_minor: 4_000,
     };
@@ -223,6 +225,7 @@ fn statement(name: &str, with_rule: bool) -> StatementDocument {
         principal_minor: 150_000,
         interest_accrued_minor: 4_075,
         interest_waived_minor: 1_000,
+        interest_paid_minor: 0,
         interest_minor: 3_075,
         fees_minor: 4_000,
         total_minor: 157_075,

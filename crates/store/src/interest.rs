@@ -188,9 +188,10 @@ pub struct ReceivableHistory {
     pub issue_date: NaiveDate,
     pub due_date: NaiveDate,
     pub amount_minor: i64,
-    /// Payments and credit notes applied, as (allocation date, amount),
-    /// oldest first.
+    /// Payments applied, as (allocation date, amount), oldest first.
     pub allocations: Vec<(NaiveDate, i64)>,
+    /// Credit notes applied, as (allocation date, amount), oldest first.
+    pub credits: Vec<(NaiveDate, i64)>,
     /// Disputes opened by then, as (opened on, resolved on); a resolution
     /// after `as_of` is left out, so the dispute reads as still open.
     pub disputes: Vec<(NaiveDate, Option<NaiveDate>)>,
@@ -220,12 +221,13 @@ pub async fn receivable_histories(conn: &mut Conn, customer_id: i64, as_of: Naiv
             due_date: get_date(row, "due_date")?,
             amount_minor: row.try_get("amount_minor")?,
             allocations: Vec::new(),
+            credits: Vec::new(),
             disputes: Vec::new(),
         });
     }
 
     let allocations = sqlx::query(
-        "SELECT a.document_id, a.allocated_on, a.amount_minor FROM allocation a JOIN document d ON d.id = a.document_id \
+        "SELECT a.document_id, a.allocated_on, a.amount_minor, a.credit_note_id FROM allocation a JOIN document d ON d.id = a.document_id \
          WHERE d.customer_id = $1 AND a.allocated_on <= $2 ORDER BY a.allocated_on, a.id",
     )
     .bind(customer_id)
@@ -234,8 +236,14 @@ pub async fn receivable_histories(conn: &mut Conn, customer_id: i64, as_of: Naiv
     .await?;
     for row in &allocations {
         let document_id: i64 = row.try_get("document_id")?;
+        let from_credit_note = row.try_get::<Option<i64>, _>("credit_note_id")?.is_some();
         if let Some(document) = documents.iter_mut().find(|document| document.id == document_id) {
-            document.allocations.push((get_date(row, "allocated_on")?, row.try_get("amount_minor")?));
+            let applied = (get_date(row, "allocated_on")?, row.try_get("amount_minor")?);
+            if from_credit_note {
+                document.credits.push(applied);
+            } else {
+                document.allocations.push(applied);
+            }
         }
     }
 

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::{Debt, Exclusion, ExclusionKind, InterestError, InterestRule, Payment, calculate};
+use crate::application::{ApplicationOrder, BalanceParts, apply_payment};
 use crate::money::Currency;
 
 /// A span during which a document was disputed: from the day it was opened
@@ -30,9 +31,11 @@ pub struct DocumentFacts {
     pub currency: Currency,
     pub due_date: NaiveDate,
     pub amount_minor: i64,
-    /// Payments and credit notes applied to the document, each dated by its
-    /// allocation.
+    /// Payments applied to the document, each dated by its allocation.
     pub allocations: Vec<Payment>,
+    /// Credit notes applied to the document: they reduce its principal
+    /// directly, never interest or compensation.
+    pub credits: Vec<Payment>,
     pub disputes: Vec<DisputeSpan>,
     /// Interest waived for this document, in minor units.
     pub waived_minor: i64,
@@ -76,9 +79,15 @@ pub struct StatementLine {
     pub interest_accrued_minor: i64,
     /// The part of the accrued interest that was waived.
     pub interest_waived_minor: i64,
-    /// Accrued less waived interest.
+    /// The part of the payments that went to interest, by the application
+    /// order.
+    pub interest_paid_minor: i64,
+    /// Accrued interest less the waived and paid parts.
     pub interest_minor: i64,
-    /// The rule's fixed compensation for the late document.
+    /// The part of the payments that went to the fixed compensation.
+    pub fees_paid_minor: i64,
+    /// The rule's fixed compensation for the late document, less what was
+    /// paid of it.
     pub fees_minor: i64,
 }
 
@@ -100,6 +109,7 @@ pub struct StatementTotals {
     /// Waivers of the lines plus the applied part of the customer's
     /// waivers that name no document.
     pub interest_waived_minor: i64,
+    pub interest_paid_minor: i64,
     pub interest_minor: i64,
     pub fees_minor: i64,
     /// Principal, interest and fees.
@@ -115,11 +125,66 @@ pub struct StatementTotals {
 /// the whole document out of the base from the day it was opened up to the
 /// day before it was resolved.
 pub fn statement_line(rule: Option<&InterestRule>, facts: &DocumentFacts, as_of: NaiveDate) -> Result<StatementLine, InterestError> {
-    let mut allocations: Vec<Payment> = facts.allocations.iter().copied().filter(|allocation| allocation.date <= as_of).collect();
-    allocations.sort_by_key(|allocation| allocation.date);
-    let paid_minor: i64 = allocations.iter().map(|allocation| allocation.amount_minor).sum();
-    let principal_open_minor = (facts.amount_minor - paid_minor).max(0);
-    let settled_on = if principal_open_minor == 0 { allocations.last().map(|allocation| allocation.date) } else { None };
+    statement_line_in_order(rule, facts, as_of, &ApplicationOrder::default())
+}
+
+/// Builds the statement line of one document as of `as_of`, applying each
+/// payment to what the document owed on its date in `order`: by default
+/// fees first, then interest, then principal. Interest runs on the
+/// principal still owed, so a payment that covers interest first leaves
+/// principal that goes on bearing interest. Without a rule every payment
+/// goes to principal.
+pub fn statement_line_in_order(rule: Option<&InterestRule>, facts: &DocumentFacts, as_of: NaiveDate, order: &ApplicationOrder) -> Result<StatementLine, InterestError> {
+    // Credit notes come before payments of the same day.
+    let credits = facts.credits.iter().map(|credit| (*credit, true));
+    let payments = facts.allocations.iter().map(|payment| (*payment, false));
+    let mut allocations: Vec<(Payment, bool)> = credits.chain(payments).filter(|(allocation, _)| allocation.date <= as_of).collect();
+    allocations.sort_by_key(|(allocation, is_credit)| (allocation.date, !is_credit));
+    let exclusions = |until: NaiveDate| dispute_exclusions(&facts.disputes, until);
+    let debt = |payments: &[Payment], until: NaiveDate| Debt {
+        principal_minor: facts.amount_minor,
+        currency: facts.currency,
+        due_date: facts.due_date,
+        until,
+        payments: payments.to_vec(),
+        exclusions: exclusions(until),
+    };
+
+    // Each payment is split over the fees, interest and principal owed on
+    // its date; only its principal part lowers the interest-bearing base.
+    let mut principal_payments: Vec<Payment> = Vec::new();
+    let mut paid = BalanceParts::default();
+    for (allocation, is_credit) in &allocations {
+        if *is_credit {
+            paid.principal_minor += allocation.amount_minor;
+            principal_payments.push(*allocation);
+            continue;
+        }
+        let owed = match rule {
+            None => BalanceParts { principal_minor: facts.amount_minor - paid.principal_minor, interest_minor: 0, fees_minor: 0 },
+            Some(rule) => {
+                let accrued = calculate(rule, &debt(&principal_payments, allocation.date))?;
+                BalanceParts {
+                    principal_minor: facts.amount_minor - paid.principal_minor,
+                    interest_minor: accrued.interest_minor - paid.interest_minor,
+                    fees_minor: accrued.compensation_minor - paid.fees_minor,
+                }
+            }
+        };
+        let split = apply_payment(allocation.amount_minor, &owed, order);
+        paid.fees_minor += split.fees_minor;
+        paid.interest_minor += split.interest_minor;
+        // What exceeds the whole debt stays with the principal, as the
+        // ledger applied it.
+        let principal_part = split.principal_minor + split.unapplied_minor;
+        paid.principal_minor += principal_part;
+        if principal_part > 0 {
+            principal_payments.push(Payment { date: allocation.date, amount_minor: principal_part });
+        }
+    }
+
+    let principal_open_minor = (facts.amount_minor - paid.principal_minor).max(0);
+    let settled_on = if principal_open_minor == 0 { principal_payments.last().map(|payment| payment.date) } else { None };
     let until = settled_on.unwrap_or(as_of);
     let disputed = facts.disputes.iter().any(|span| span.opened_on <= as_of && span.resolved_on.is_none_or(|resolved| resolved > as_of));
 
@@ -136,21 +201,14 @@ pub fn statement_line(rule: Option<&InterestRule>, facts: &DocumentFacts, as_of:
         periods: Vec::new(),
         interest_accrued_minor: 0,
         interest_waived_minor: 0,
+        interest_paid_minor: 0,
         interest_minor: 0,
+        fees_paid_minor: 0,
         fees_minor: 0,
     };
     let Some(rule) = rule else { return Ok(line) };
 
-    let debt = Debt {
-        principal_minor: facts.amount_minor,
-        currency: facts.currency,
-        due_date: facts.due_date,
-        until,
-        payments: allocations,
-        exclusions: dispute_exclusions(&facts.disputes, until),
-    };
-    let result = calculate(rule, &debt)?;
-
+    let result = calculate(rule, &debt(&principal_payments, until))?;
     line.periods = result
         .periods
         .iter()
@@ -165,11 +223,11 @@ pub fn statement_line(rule: Option<&InterestRule>, facts: &DocumentFacts, as_of:
         })
         .collect();
     line.interest_accrued_minor = result.interest_minor;
-    line.interest_waived_minor = facts.waived_minor.clamp(0, result.interest_minor);
-    // NOTE: Recobro keeps no record of interest paid yet, so the interest of
-    // a document paid late stays owed in full, less waivers.
-    line.interest_minor = result.interest_minor - line.interest_waived_minor;
-    line.fees_minor = result.compensation_minor;
+    line.interest_paid_minor = paid.interest_minor.min(result.interest_minor);
+    line.interest_waived_minor = facts.waived_minor.clamp(0, result.interest_minor - line.interest_paid_minor);
+    line.interest_minor = result.interest_minor - line.interest_paid_minor - line.interest_waived_minor;
+    line.fees_paid_minor = paid.fees_minor.min(result.compensation_minor);
+    line.fees_minor = result.compensation_minor - line.fees_paid_minor;
     Ok(line)
 }
 
@@ -206,6 +264,7 @@ pub fn statement_totals(lines: &[StatementLine], general_waivers: &[(Currency, i
                     principal_minor: 0,
                     interest_accrued_minor: 0,
                     interest_waived_minor: 0,
+                    interest_paid_minor: 0,
                     interest_minor: 0,
                     fees_minor: 0,
                     total_minor: 0,
@@ -217,6 +276,7 @@ pub fn statement_totals(lines: &[StatementLine], general_waivers: &[(Currency, i
         total.principal_minor += line.principal_open_minor;
         total.interest_accrued_minor += line.interest_accrued_minor;
         total.interest_waived_minor += line.interest_waived_minor;
+        total.interest_paid_minor += line.interest_paid_minor;
         total.interest_minor += line.interest_minor;
         total.fees_minor += line.fees_minor;
     }
@@ -252,6 +312,7 @@ mod tests {
             due_date: date(due),
             amount_minor,
             allocations: Vec::new(),
+            credits: Vec::new(),
             disputes: Vec::new(),
             waived_minor: 0,
         }
@@ -269,16 +330,48 @@ mod tests {
     }
 
     #[test]
-    fn paid_late_stops_on_payment() {
+    fn paid_late_with_interest_stops_on_payment() {
         let rule = InterestRule::contractual(Decimal::new(365, 1), DayCount::Act365Fixed);
         let mut facts = invoice(100_000, "2024-03-01");
-        facts.allocations = vec![Payment { date: date("2024-03-11"), amount_minor: 100_000 }];
+        facts.allocations = vec![Payment { date: date("2024-03-11"), amount_minor: 101_000 }];
         let line = statement_line(Some(&rule), &facts, date("2024-06-30")).unwrap();
         assert_eq!(line.settled_on, Some(date("2024-03-11")));
         assert_eq!(line.days_past_due, 10);
         assert_eq!(line.interest_accrued_minor, 1_000);
+        assert_eq!(line.interest_paid_minor, 1_000, "the payment covers the interest first");
+        assert_eq!(line.interest_minor, 0);
         assert_eq!(line.periods.len(), 1, "no trailing period after the payment");
-        assert!(line.is_reportable(), "the interest is still owed");
+        assert!(!line.is_reportable());
+    }
+
+    #[test]
+    fn payment_covers_interest_before_principal() {
+        // 1,000.00 paid on day 10 covers the 10.00 of interest first, so
+        // 10.00 of principal stays open and bears 0.01 a day to 30 June.
+        let rule = InterestRule::contractual(Decimal::new(365, 1), DayCount::Act365Fixed);
+        let mut facts = invoice(100_000, "2024-03-01");
+        facts.allocations = vec![Payment { date: date("2024-03-11"), amount_minor: 100_000 }];
+        let line = statement_line(Some(&rule), &facts, date("2024-06-30")).unwrap();
+        assert_eq!(line.settled_on, None);
+        assert_eq!(line.principal_open_minor, 1_000);
+        assert_eq!(line.interest_paid_minor, 1_000);
+        assert_eq!(line.interest_accrued_minor, 1_000 + 111);
+        assert_eq!(line.interest_minor, 111);
+        assert!(line.is_reportable());
+    }
+
+    #[test]
+    fn principal_first_order_leaves_interest_owed() {
+        let rule = InterestRule::contractual(Decimal::new(365, 1), DayCount::Act365Fixed);
+        let mut facts = invoice(100_000, "2024-03-01");
+        facts.allocations = vec![Payment { date: date("2024-03-11"), amount_minor: 100_000 }];
+        let order = ApplicationOrder::parse("principal,interest,fees").unwrap();
+        let line = statement_line_in_order(Some(&rule), &facts, date("2024-06-30"), &order).unwrap();
+        assert_eq!(line.settled_on, Some(date("2024-03-11")));
+        assert_eq!(line.principal_open_minor, 0);
+        assert_eq!(line.interest_paid_minor, 0);
+        assert_eq!(line.interest_minor, 1_000, "the interest stays owed after the principal is paid");
+        assert!(line.is_reportable());
     }
 
     #[test]

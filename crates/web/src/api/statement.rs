@@ -71,7 +71,7 @@ struct StatementPeriodSchema {
 #[allow(dead_code)]
 struct StatementDocumentSchema {
     number: String,
-    /// invoice or debit_note.
+    /// invoice, debit_note, or account for a snapshot account.
     kind: String,
     currency: String,
     due_date: NaiveDate,
@@ -85,9 +85,14 @@ struct StatementDocumentSchema {
     disputed: bool,
     interest_accrued: String,
     interest_waived: String,
-    /// Interest accrued less waived.
+    /// The part of the payments that went to interest: each payment covers
+    /// the compensation, then the interest, then the principal.
+    interest_paid: String,
+    /// Interest accrued less paid and waived.
     interest: String,
-    /// Fixed compensation of the regime for the late document.
+    /// The part of the payments that went to the fixed compensation.
+    fees_paid: String,
+    /// Fixed compensation of the regime for the late document, less what was paid.
     fees: String,
     periods: Vec<StatementPeriodSchema>,
 }
@@ -101,6 +106,7 @@ struct StatementTotalSchema {
     interest_accrued: String,
     /// Waivers of the documents and of the customer as a whole.
     interest_waived: String,
+    interest_paid: String,
     interest: String,
     fees: String,
     /// Principal, interest and fees.

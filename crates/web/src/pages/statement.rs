@@ -41,6 +41,7 @@ struct LineView {
     principal_open: String,
     interest_accrued: String,
     interest_waived: String,
+    interest_paid: String,
     interest: String,
     fees: String,
     /// "Disputed" or "Paid on …", when either applies.
@@ -63,6 +64,7 @@ struct TotalView {
     principal: String,
     interest_accrued: String,
     interest_waived: String,
+    interest_paid: String,
     interest: String,
     fees: String,
     total: String,
@@ -84,6 +86,7 @@ struct StatementPage {
     lines: Vec<LineView>,
     totals: Vec<TotalView>,
     has_waivers: bool,
+    has_interest_paid: bool,
     has_fees: bool,
 }
 
@@ -152,7 +155,7 @@ fn file_name(reference: &str, as_of: NaiveDate, extension: &str) -> String {
 }
 
 fn empty_page(tr: Translator, layout: Layout, code: String, reference: String, customer_name: String, as_of: NaiveDate) -> StatementPage {
-    StatementPage { tr, layout, code, reference, customer_name, as_of, rule: None, problem: None, lines: Vec::new(), totals: Vec::new(), has_waivers: false, has_fees: false }
+    StatementPage { tr, layout, code, reference, customer_name, as_of, rule: None, problem: None, lines: Vec::new(), totals: Vec::new(), has_waivers: false, has_interest_paid: false, has_fees: false }
 }
 
 fn statement_page(tr: Translator, layout: Layout, code: String, reference: String, statement: &Statement) -> StatementPage {
@@ -185,6 +188,7 @@ fn statement_page(tr: Translator, layout: Layout, code: String, reference: Strin
                 principal: money(total.principal_minor),
                 interest_accrued: money(total.interest_accrued_minor),
                 interest_waived: money(total.interest_waived_minor),
+                interest_paid: money(total.interest_paid_minor),
                 interest: money(total.interest_minor),
                 fees: money(total.fees_minor),
                 total: money(total.total_minor),
@@ -193,6 +197,7 @@ fn statement_page(tr: Translator, layout: Layout, code: String, reference: Strin
         .collect();
     StatementPage {
         has_waivers: statement.totals.iter().any(|total| total.interest_waived_minor != 0),
+        has_interest_paid: statement.totals.iter().any(|total| total.interest_paid_minor != 0),
         has_fees: statement.totals.iter().any(|total| total.fees_minor != 0),
         rule,
         lines,
@@ -234,6 +239,7 @@ fn line_view(tr: Translator, line: &StatementLine) -> LineView {
         principal_open: money(line.principal_open_minor),
         interest_accrued: money(line.interest_accrued_minor),
         interest_waived: money(line.interest_waived_minor),
+        interest_paid: money(line.interest_paid_minor),
         interest: money(line.interest_minor),
         fees: money(line.fees_minor),
         status,
