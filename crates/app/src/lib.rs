@@ -2,10 +2,15 @@
 //! combines the pure core with the store.
 
 pub mod bench;
+pub mod files;
+pub mod health;
 pub mod import;
+pub mod legal;
+pub mod letters;
 pub mod negotiation;
 pub mod output;
 pub mod policy;
+pub mod printing;
 pub mod reminders;
 pub mod reports;
 pub mod run;

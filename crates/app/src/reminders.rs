@@ -61,6 +61,13 @@ impl std::fmt::Debug for SmtpServer {
     }
 }
 
+impl SmtpServer {
+    /// Builds the lettre transport of this server, as the letters use it too.
+    pub(crate) fn transport(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, ReminderError> {
+        AsyncSmtpTransport::<Tokio1Executor>::from_url(&self.url).map(|builder| builder.build()).map_err(|error| ReminderError::InvalidSmtpUrl(self.display.clone(), error.to_string()))
+    }
+}
+
 impl Delivery {
     /// Parses an SMTP URL and checks it with lettre, so that a mistake shows
     /// before any task is claimed. Port 25 is used when `smtp://` has none.

@@ -60,6 +60,9 @@ pub struct RunOutcome {
     pub plans_completed: i64,
     pub offers_paid: i64,
     pub offers_expired: i64,
+    /// Judicial transfer proposals made, pending, and held back by an
+    /// incomplete customer file.
+    pub transfers: crate::legal::ProposalCounts,
     pub duration_ms: i64,
 }
 
@@ -97,7 +100,10 @@ pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) ->
     let unkept_promises = settle_promises(&mut tx, portfolio.id, as_of, &mut counts).await?;
     let (recently_unkept, promises_due_soon) = promises::promise_flags(&mut tx, portfolio.id, as_of, UNKEPT_PROMISE_DAYS, PROMISE_DUE_DAYS).await?;
 
-    // Step 4: every case in its policy stage, with the stage's tasks.
+    // Step 4: every case in its policy stage, with the stage's tasks. Cases
+    // under a payment plan or with a law firm keep their stage, with no new
+    // tasks.
+    let with_firm = crate::legal::customers_with_firm(&mut tx, portfolio.id).await?;
     let mut stager = Stager {
         tx: &mut tx,
         portfolio_id: portfolio.id,
@@ -107,7 +113,7 @@ pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) ->
         open_cases: HashMap::new(),
         recently_unkept: recently_unkept.into_iter().chain(plans.broken.iter().copied()).collect(),
         promises_due_soon: promises_due_soon.into_iter().collect(),
-        under_plan: plans.under_plan,
+        under_plan: plans.under_plan.into_iter().chain(with_firm).collect(),
     };
     let case_standings = standings.case_standings();
     let halfway = case_standings.len() / 2;
@@ -131,9 +137,12 @@ pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) ->
     // Stricter relationship statuses for a manager to confirm.
     let suggestions = crate::status::suggest_statuses(&mut tx, portfolio.id, as_of, &policy, &open_cases, &standings.customers).await?;
 
-    // Steps 5 and 6: problem cases and judicial transfer candidates are
-    // counted here and listed by the reports; their tasks were created above.
+    // Step 5: problem cases and judicial transfer candidates are counted
+    // here and listed by the reports; their tasks were created above.
     let (totals, aging) = run_totals(&standings, &policy, &mut counts);
+    // Step 6: transfer proposals for the candidates whose file is complete,
+    // for a manager to approve.
+    let transfers = crate::legal::propose_transfers(&mut tx, portfolio.id, &policy, &standings).await?;
 
     // Step 7: the run record.
     let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
@@ -151,6 +160,7 @@ pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) ->
         plans_completed = plans.completed,
         offers_paid = offers.paid,
         offers_expired = offers.expired,
+        transfers_proposed = transfers.proposed,
         duration_ms,
         "daily run finished"
     );
@@ -164,6 +174,7 @@ pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) ->
         plans_completed: plans.completed,
         offers_paid: offers.paid,
         offers_expired: offers.expired,
+        transfers,
         duration_ms,
     })
 }

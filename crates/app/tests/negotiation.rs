@@ -7,13 +7,14 @@ use std::path::Path;
 
 use common::{create_portfolio, date, open_store};
 use recobro_app::import::{Profile, RecordKind, import_file};
+use recobro_app::negotiation::limits::{ApprovalLimits, portfolio_limits, set_limits};
 use recobro_app::negotiation::plans::{PlanRequest, decide_plan, propose_plan};
 use recobro_app::negotiation::settlements::{OfferRequest, WaiverAmount, decide_offer, make_offer};
 use recobro_app::negotiation::write_offs::{decide_write_off, request_write_off};
 use recobro_app::negotiation::{NegotiationError, Negotiator};
 use recobro_app::run::run_daily;
 use recobro_core::plan::{Frequency, InterestMethod};
-use recobro_core::settlement::AuthorityMatrix;
+use recobro_core::settlement::ApproverRole;
 use recobro_store::{Store, negotiation, users};
 use rust_decimal::Decimal;
 use sqlx::Row;
@@ -164,19 +165,18 @@ fn offer_request(waive: &str, discount: &str, pay_by: &str) -> OfferRequest {
 /// discounts the principal and closes the case.
 async fn paid_offer_waives_and_closes(url: String) {
     let (store, folder) = seed(&url).await;
-    let matrix = AuthorityMatrix::default();
     let mut conn = store.acquire().await.unwrap();
 
-    let offer = make_offer(&mut conn, &offer_request("100%", "50.00", "2024-04-30"), &negotiator("ana", "collector"), &matrix).await.unwrap();
+    let offer = make_offer(&mut conn, &offer_request("100%", "50.00", "2024-04-30"), &negotiator("ana", "collector")).await.unwrap();
     assert_eq!(offer.status, "pending_approval");
     assert_eq!(offer.required_role, "manager");
     assert_eq!(offer.lump_sum_minor, 95_000, "1,000.00 + 80.00 interest - 80.00 waived - 50.00 discount");
 
-    let denied = decide_offer(&mut conn, "p", offer.id, &negotiator("ana", "collector"), &matrix, true, date("2024-04-03"), None).await.unwrap_err();
+    let denied = decide_offer(&mut conn, "p", offer.id, &negotiator("ana", "collector"), true, date("2024-04-03"), None).await.unwrap_err();
     assert!(matches!(denied, NegotiationError::BeyondAuthority { .. }), "an offer over the approver's limit cannot be approved by them: {denied}");
-    let no_reason = decide_offer(&mut conn, "p", offer.id, &negotiator("gerente", "manager"), &matrix, false, date("2024-04-03"), None).await.unwrap_err();
+    let no_reason = decide_offer(&mut conn, "p", offer.id, &negotiator("gerente", "manager"), false, date("2024-04-03"), None).await.unwrap_err();
     assert!(no_reason.to_string().contains("needs a reason"));
-    decide_offer(&mut conn, "p", offer.id, &negotiator("gerente", "manager"), &matrix, true, date("2024-04-03"), None).await.unwrap();
+    decide_offer(&mut conn, "p", offer.id, &negotiator("gerente", "manager"), true, date("2024-04-03"), None).await.unwrap();
     drop(conn);
 
     pay(&store, folder.path(), "pay.csv", "PAY-O", "OFFER", "2024-04-20", "950.00").await;
@@ -194,7 +194,7 @@ test_on_each_engine!(settlement_paid, paid_offer_waives_and_closes);
 async fn expired_offer_waives_nothing(url: String) {
     let (store, folder) = seed(&url).await;
     let mut conn = store.acquire().await.unwrap();
-    let offer = make_offer(&mut conn, &offer_request("40%", "0", "2024-04-10"), &negotiator("ana", "collector"), &AuthorityMatrix::default()).await.unwrap();
+    let offer = make_offer(&mut conn, &offer_request("40%", "0", "2024-04-10"), &negotiator("ana", "collector")).await.unwrap();
     assert_eq!(offer.status, "approved", "40% of the interest is within a collector's authority");
     assert_eq!(offer.interest_waiver_minor, 3_200);
     drop(conn);
@@ -205,6 +205,35 @@ async fn expired_offer_waives_nothing(url: String) {
     assert_eq!(scalar(&store, "SELECT COUNT(*) FROM interest_waiver").await, 0, "an expired offer waives nothing");
 }
 test_on_each_engine!(settlement_expired, expired_offer_waives_nothing);
+
+/// A portfolio's own approval limits replace the defaults: with a
+/// collector's waiver lowered to 20%, the 40% offer that the defaults
+/// approve at once waits for a manager, and so does a plan beyond a
+/// collector's lowered installment count.
+async fn lowered_collector_limit_needs_approval(url: String) {
+    let (store, _folder) = seed(&url).await;
+    let mut conn = store.acquire().await.unwrap();
+    let text = "[collector]\nmax_interest_waiver_percent = 20\nmax_installments = 2\n";
+    let limits = ApprovalLimits::parse_toml("limits.toml", text).unwrap();
+    set_limits(&mut conn, "p", &limits, "cli").await.unwrap();
+    let (stored, own) = portfolio_limits(&mut conn, "p").await.unwrap();
+    assert!(own, "the portfolio has its own limits");
+    assert_eq!(stored, limits);
+
+    let offer = make_offer(&mut conn, &offer_request("40%", "0", "2024-04-10"), &negotiator("ana", "collector")).await.unwrap();
+    assert_eq!(offer.status, "pending_approval", "40% is beyond the lowered 20%");
+    assert_eq!(offer.required_role, "manager");
+    let denied = decide_offer(&mut conn, "p", offer.id, &negotiator("ana", "collector"), true, date("2024-04-03"), None).await.unwrap_err();
+    assert!(matches!(denied, NegotiationError::BeyondAuthority { .. }), "{denied}");
+    decide_offer(&mut conn, "p", offer.id, &negotiator("gerente", "manager"), true, date("2024-04-03"), None).await.unwrap();
+
+    let plan = propose_plan(&mut conn, &plan_request(3, Some("120.00"), false), &negotiator("ana", "collector"), true).await.unwrap();
+    assert_eq!(plan.plan.status, "proposed", "3 installments are beyond the lowered 2");
+    assert_eq!(plan.required_role, ApproverRole::Manager);
+    let audited = scalar(&store, "SELECT COUNT(*) FROM audit_event WHERE action = 'approval_limits.set' AND detail LIKE 'collector: 2 installments%'").await;
+    assert_eq!(audited, 1, "the change is in the audit trail");
+}
+test_on_each_engine!(approval_limits_per_portfolio, lowered_collector_limit_needs_approval);
 
 /// A write-off needs a manager, leaves the aging totals, and reports the
 /// money recovered afterwards.

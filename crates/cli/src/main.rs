@@ -5,6 +5,8 @@ mod bench;
 mod demo;
 mod disputes;
 mod interest;
+mod legal;
+mod letters;
 mod negotiation;
 mod policy;
 mod team;
@@ -93,6 +95,9 @@ enum Command {
     /// Send the reminder emails of the daily run's tasks.
     #[command(subcommand)]
     Reminders(RemindersCommand),
+    /// Collection letters: generate a stage's letters as PDF drafts, approve, email or print them.
+    #[command(subcommand)]
+    Letters(letters::LettersCommand),
     /// Show, change and simulate the collection policy.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -118,6 +123,9 @@ enum Command {
     /// Request, approve and list write-offs of uncollectable balances.
     #[command(subcommand, name = "write-off")]
     WriteOff(negotiation::WriteOffCommand),
+    /// Show and set the approval limits of plans and settlement offers.
+    #[command(subcommand)]
+    Negotiation(negotiation::NegotiationCommand),
     /// Manage teams, member capacities and the rules that assign customers.
     #[command(subcommand)]
     Team(team::TeamCommand),
@@ -129,6 +137,15 @@ enum Command {
     /// Compute late interest on an overdue amount, write interest statements and set late-interest rules.
     #[command(subcommand)]
     Interest(interest::InterestCommand),
+    /// Keep each customer's file (expediente): upload, list, checklist and requirements.
+    #[command(subcommand)]
+    File(legal::FileCommand),
+    /// Keep the registry of law firms for judicial collection.
+    #[command(subcommand, name = "lawfirm")]
+    LawFirm(legal::LawFirmCommand),
+    /// Propose, approve and follow transfers to judicial collection.
+    #[command(subcommand)]
+    Legal(legal::LegalCommand),
     /// Serve the web application and the JSON API.
     Serve {
         /// Address and port to listen on.
@@ -354,6 +371,27 @@ enum ReportCommand {
         #[arg(long)]
         portfolio: String,
     },
+    /// The ten questions of the portfolio health check, answered from live data.
+    Health(ReportArgs),
+    /// Open cases whose customer file lacks a required document or holds an expired one.
+    Files {
+        #[command(flatten)]
+        report: ReportArgs,
+        /// customer (every customer in collection) or legal (before a judicial transfer).
+        #[arg(long, default_value = "customer")]
+        scope: String,
+    },
+    /// Legal referrals by law firm: referred, recovered, fees and recovery rate.
+    Referrals {
+        #[arg(long)]
+        portfolio: String,
+        /// table, csv, json or xlsx.
+        #[arg(long, default_value = "table", value_parser = parse_format)]
+        format: OutputFormat,
+        /// Write to this file instead of standard output (required for xlsx).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
@@ -438,11 +476,16 @@ async fn execute(cli: Cli) -> Result<()> {
         Command::Plan(command) => negotiation::plan_command(&store, command).await,
         Command::Settlement(command) => negotiation::settlement_command(&store, command).await,
         Command::WriteOff(command) => negotiation::write_off_command(&store, command).await,
+        Command::Negotiation(command) => negotiation::negotiation_command(&store, command).await,
         Command::Team(command) => team::team_command(&store, command).await,
+        Command::File(command) => legal::file_command(&store, command).await,
+        Command::LawFirm(command) => legal::law_firm_command(&store, command).await,
+        Command::Legal(command) => legal::legal_command(&store, command).await,
         Command::Suggestions(command) => team::suggestions_command(&store, command).await,
         Command::Dispute(command) => disputes::dispute_command(&store, command).await,
         Command::Customer { portfolio, customer, status } => disputes::set_status(&store, &portfolio, &customer, &status).await,
         Command::ExportHolds { portfolio, format, output } => disputes::export_holds(&store, &portfolio, format, output).await,
+        Command::Letters(command) => letters::letters_command(&store, command).await,
         Command::Reminders(RemindersCommand::Send { portfolio, as_of, dry_run, templates }) => send_reminders(&store, &portfolio, as_of, dry_run, templates).await,
         Command::Worklist { portfolio, collector, as_of, format } => policy::worklist(&store, &portfolio, collector.as_deref(), as_of, format).await,
         Command::Serve { addr } => match recobro_web::listen(addr).await {
@@ -596,6 +639,13 @@ pub(crate) fn print_run(outcome: &run::RunOutcome) {
     );
     println!("  problem cases (90+): {}", counts.problem_cases);
     println!("  judicial transfer candidates (121+): {}", counts.legal_candidates);
+    let transfers = &outcome.transfers;
+    if transfers.pending + transfers.incomplete_files + transfers.withdrawn > 0 {
+        println!(
+            "  legal transfer proposals: {} new, {} waiting for approval, {} held back by an incomplete file, {} withdrawn (see `recobro legal proposals`)",
+            transfers.proposed, transfers.pending, transfers.incomplete_files, transfers.withdrawn
+        );
+    }
     if outcome.plans_broken + outcome.plans_completed > 0 {
         println!("  payment plans: {} completed, {} broken", outcome.plans_completed, outcome.plans_broken);
     }
@@ -623,6 +673,9 @@ async fn report_command(store: &Store, command: ReportCommand) -> Result<()> {
             let title = format!("Judicial transfer candidates (more than 120 days past due) of {} as of {}: {}", report.portfolio, report.as_of, lines.len());
             emit(&report, "Legal candidates", reports::case_table(title, &lines), &serde_json::to_value(&lines)?)
         }
+        ReportCommand::Health(report) => legal::health_report(store, &report.portfolio, report.as_of, report.format, report.output.as_deref()).await,
+        ReportCommand::Files { report, scope } => legal::files_report(store, &report.portfolio, report.as_of, &scope, report.format, report.output.as_deref()).await,
+        ReportCommand::Referrals { portfolio, format, output } => legal::referrals_report(store, &portfolio, format, output.as_deref()).await,
         ReportCommand::Runs { portfolio } => {
             let mut conn = store.acquire().await?;
             let found = recobro_store::portfolio::find(&mut conn, &portfolio).await?.with_context(|| format!("portfolio {portfolio:?} not found"))?;

@@ -7,15 +7,17 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use recobro_app::negotiation::plans::{self, PlanProposal, PlanRequest};
 use recobro_app::negotiation::settlements::{self, OfferRequest, WaiverAmount};
+use recobro_app::negotiation::limits::{self, ApprovalLimits};
 use recobro_app::negotiation::write_offs;
-use recobro_app::negotiation::{Negotiator, find_portfolio};
+use recobro_app::negotiation::{NegotiationError, Negotiator, find_portfolio, letters};
 use recobro_app::output::{Cell, OutputFormat, Table};
 use recobro_core::Currency;
 use recobro_core::money::format_minor;
 use recobro_core::plan::{Frequency, InterestMethod};
-use recobro_core::settlement::AuthorityMatrix;
 use recobro_store::negotiation::{self as stored, OfferRecord, PlanRecord, WriteOffRecord};
+use recobro_documents::LetterKind;
 use recobro_store::{Store, browse};
+use recobro_web::documents;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
@@ -144,6 +146,26 @@ pub enum SettlementCommand {
     Reject(DecisionArgs),
     /// List the offers of a portfolio or of one customer.
     List(ListArgs),
+    /// Write the settlement offer letter as a PDF, in the customer's language unless --language sets another.
+    Letter(LetterArgs),
+}
+
+#[derive(Args)]
+pub struct LetterArgs {
+    #[arg(long)]
+    portfolio: String,
+    /// The number from `list`.
+    #[arg(long)]
+    id: i64,
+    /// es or en.
+    #[arg(long, value_parser = parse_language)]
+    language: Option<recobro_documents::Language>,
+    /// The PDF file to write.
+    #[arg(long)]
+    output: std::path::PathBuf,
+    /// A folder of edited letter templates (DIR/es/settlement_offer.typ, DIR/en/...).
+    #[arg(long)]
+    templates: Option<std::path::PathBuf>,
 }
 
 #[derive(Args)]
@@ -409,7 +431,6 @@ async fn decide_plan(store: &Store, args: DecisionArgs, approve: bool) -> Result
 }
 
 pub async fn settlement_command(store: &Store, command: SettlementCommand) -> Result<()> {
-    let matrix = AuthorityMatrix::default();
     match command {
         SettlementCommand::Offer(args) => {
             let waiver = WaiverAmount::parse(&args.waive).map_err(|message| anyhow::anyhow!("--waive: {message}"))?;
@@ -425,13 +446,14 @@ pub async fn settlement_command(store: &Store, command: SettlementCommand) -> Re
             };
             let mut tx = store.begin().await?;
             let by = Negotiator::load(&mut tx, &args.by).await?;
-            let offer = settlements::make_offer(&mut tx, &request, &by, &matrix).await?;
+            let offer = settlements::make_offer(&mut tx, &request, &by).await?;
             tx.commit().await?;
             let json = offer_json(&offer);
             emit_table(args.format, None, "Offer", offers_table(&args.portfolio, std::slice::from_ref(&offer)), &json)
         }
-        SettlementCommand::Approve(args) => decide_offer(store, args, &matrix, true).await,
-        SettlementCommand::Reject(args) => decide_offer(store, args, &matrix, false).await,
+        SettlementCommand::Approve(args) => decide_offer(store, args, true).await,
+        SettlementCommand::Reject(args) => decide_offer(store, args, false).await,
+        SettlementCommand::Letter(args) => settlement_letter(store, &args.portfolio, args.id, args.language, &args.output, args.templates.as_deref()).await,
         SettlementCommand::List(args) => {
             let mut conn = store.acquire().await?;
             let portfolio = find_portfolio(&mut conn, &args.portfolio).await?;
@@ -443,10 +465,10 @@ pub async fn settlement_command(store: &Store, command: SettlementCommand) -> Re
     }
 }
 
-async fn decide_offer(store: &Store, args: DecisionArgs, matrix: &AuthorityMatrix, approve: bool) -> Result<()> {
+async fn decide_offer(store: &Store, args: DecisionArgs, approve: bool) -> Result<()> {
     let mut tx = store.begin().await?;
     let by = Negotiator::load(&mut tx, &args.by).await?;
-    let offer = settlements::decide_offer(&mut tx, &args.portfolio, args.id, &by, matrix, approve, args.on.unwrap_or_else(today), args.reason.as_deref()).await?;
+    let offer = settlements::decide_offer(&mut tx, &args.portfolio, args.id, &by, approve, args.on.unwrap_or_else(today), args.reason.as_deref()).await?;
     tx.commit().await?;
     println!("settlement offer {} to {} is {}", offer.id, offer.customer_ref, offer.status);
     Ok(())
@@ -571,50 +593,94 @@ fn write_offs_table(portfolio: &str, records: &[WriteOffRecord]) -> Table {
 /// Renders the agreement letter of a plan: the covered documents, the down
 /// payment and the installment table, addressed to the customer.
 async fn plan_letter(store: &Store, portfolio_code: &str, plan_id: i64, language: Option<recobro_documents::Language>, output: &std::path::Path, templates: Option<&std::path::Path>) -> Result<()> {
-    use recobro_documents::{LetterData, LetterKind, Letterhead, OverdueDocument, PlanInstallment, PlanTerms, Recipient, Signatory};
-
     let mut conn = store.acquire().await?;
-    let portfolio = find_portfolio(&mut conn, portfolio_code).await?;
-    let plan = stored::find_plan(&mut conn, portfolio.id, plan_id).await?.with_context(|| format!("plan {plan_id} not found in {portfolio_code}: see `recobro plan list`"))?;
-    let installments = stored::plan_installments(&mut conn, plan_id).await?;
-    let documents = stored::plan_document_dues(&mut conn, plan_id).await?;
-    let (_, customer) = browse::find_customer(&mut conn, portfolio.id, &plan.customer_ref).await?.with_context(|| format!("customer {:?} not found", plan.customer_ref))?;
+    let facts = letters::plan_letter_facts(&mut conn, portfolio_code, plan_id).await.map_err(|error| not_found_hint(error, "plan list", portfolio_code))?;
     drop(conn);
 
-    let language = language.or_else(|| customer.language.as_deref().and_then(recobro_documents::Language::parse)).unwrap_or(recobro_documents::Language::Es);
-    let data = LetterData {
-        letterhead: Letterhead::named(portfolio.name.clone()),
-        recipient: Recipient { name: customer.name.clone(), reference: customer.external_ref.clone(), tax_id: customer.tax_id.clone(), address_lines: Vec::new() },
-        date: plan.decided_on.unwrap_or(plan.agreed_on),
-        currency: plan.currency,
-        documents: documents
-            .iter()
-            .map(|(number, due_date, open_minor)| OverdueDocument { number: number.clone(), due_date: *due_date, days_past_due: (plan.agreed_on - *due_date).num_days().max(0), open_minor: *open_minor, interest_minor: 0 })
-            .collect(),
-        fees_minor: 0,
-        pay_by: None,
-        signatory: Signatory::default(),
-        plan: Some(PlanTerms {
-            down_payment_minor: plan.down_payment_minor,
-            down_payment_due: (plan.down_payment_minor > 0).then_some(plan.agreed_on),
-            annual_rate_percent: plan.annual_rate.parse().unwrap_or_default(),
-            installments: installments
-                .iter()
-                .filter(|installment| installment.number > 0)
-                .map(|installment| PlanInstallment {
-                    number: u32::try_from(installment.number).unwrap_or(u32::MAX),
-                    due_date: installment.due_on,
-                    principal_minor: installment.principal_minor,
-                    interest_minor: installment.interest_minor,
-                    amount_minor: installment.amount_minor,
-                })
-                .collect(),
-            grace_days: u32::try_from(plan.grace_days).unwrap_or(0),
-        }),
-        settlement: None,
-    };
-    let pdf = recobro_documents::render_letter(LetterKind::PlanAgreement, &data, language, templates)?;
+    let language = language.unwrap_or_else(|| documents::customer_language(&facts.customer));
+    let pdf = recobro_documents::render_letter(LetterKind::PlanAgreement, &documents::plan_letter_data(&facts), language, templates)?;
     std::fs::write(output, pdf).with_context(|| format!("cannot write {}", output.display()))?;
-    println!("wrote the agreement letter of plan {plan_id} for {} to {}", plan.customer_ref, output.display());
+    println!("wrote the agreement letter of plan {plan_id} for {} to {}", facts.plan.customer_ref, output.display());
     Ok(())
+}
+
+/// Renders the letter of a settlement offer: the open documents, the lump
+/// sum, the waiver and the pay-by date, addressed to the customer.
+async fn settlement_letter(store: &Store, portfolio_code: &str, offer_id: i64, language: Option<recobro_documents::Language>, output: &std::path::Path, templates: Option<&std::path::Path>) -> Result<()> {
+    let mut conn = store.acquire().await?;
+    let facts = letters::offer_letter_facts(&mut conn, portfolio_code, offer_id).await.map_err(|error| not_found_hint(error, "settlement list", portfolio_code))?;
+    drop(conn);
+
+    let language = language.unwrap_or_else(|| documents::customer_language(&facts.customer));
+    let pdf = recobro_documents::render_letter(LetterKind::SettlementOffer, &documents::offer_letter_data(&facts), language, templates)?;
+    std::fs::write(output, pdf).with_context(|| format!("cannot write {}", output.display()))?;
+    println!("wrote the letter of settlement offer {offer_id} for {} to {}", facts.offer.customer_ref, output.display());
+    Ok(())
+}
+
+/// Adds the listing command to a record-not-found error.
+fn not_found_hint(error: NegotiationError, list_command: &str, portfolio_code: &str) -> anyhow::Error {
+    match error {
+        NegotiationError::NotFound { .. } => anyhow::anyhow!("{error}: see `recobro {list_command} --portfolio {portfolio_code}`"),
+        other => other.into(),
+    }
+}
+
+#[derive(Subcommand)]
+pub enum NegotiationCommand {
+    /// Show or set the approval limits of a portfolio's plans and settlement offers.
+    #[command(subcommand)]
+    Limits(LimitsCommand),
+}
+
+#[derive(Subcommand)]
+pub enum LimitsCommand {
+    /// Print the limits in force as TOML: the portfolio's own, or the defaults.
+    Show {
+        #[arg(long)]
+        portfolio: String,
+        /// Write the TOML to this file instead of standard output.
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+    },
+    /// Replace the limits with those of a TOML file; levels and keys left out keep their defaults.
+    Set {
+        #[arg(long)]
+        portfolio: String,
+        /// The TOML file; standard input when omitted.
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+    },
+}
+
+pub async fn negotiation_command(store: &Store, command: NegotiationCommand) -> Result<()> {
+    match command {
+        NegotiationCommand::Limits(LimitsCommand::Show { portfolio, file }) => {
+            let mut conn = store.acquire().await?;
+            let (in_force, own) = limits::portfolio_limits(&mut conn, &portfolio).await?;
+            let origin = if own { "set for this portfolio" } else { "the defaults: none were set for this portfolio" };
+            let text = format!("# Approval limits of {portfolio}, {origin}.\n# A proposal within its author's limits takes effect at once; others wait for the lowest level whose limits allow them.\n\n{}", in_force.to_toml());
+            match file {
+                Some(path) => std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
+        NegotiationCommand::Limits(LimitsCommand::Set { portfolio, file }) => {
+            let (name, text) = match &file {
+                Some(path) => (path.display().to_string(), std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?),
+                None => {
+                    let mut text = String::new();
+                    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).context("cannot read the limits from standard input")?;
+                    ("standard input".to_string(), text)
+                }
+            };
+            let parsed = ApprovalLimits::parse_toml(&name, &text)?;
+            let mut tx = store.begin().await?;
+            limits::set_limits(&mut tx, &portfolio, &parsed, "cli").await?;
+            tx.commit().await?;
+            println!("approval limits of {portfolio} set from {name}");
+            Ok(())
+        }
+    }
 }

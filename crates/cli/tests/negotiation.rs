@@ -109,4 +109,73 @@ async fn settlement_and_write_off(url: String) {
     assert!(listed.contains("1,C2,approved,500.00,0.00,insolvent,2024-04-01,gerente"), "{listed}");
 }
 
-on_each_engine!(plan_propose_contract, bad_plan_input, settlement_and_write_off);
+/// Extracts the text of a PDF with pdftotext, with no-break spaces as
+/// plain spaces.
+fn pdf_text(path: &std::path::Path) -> String {
+    let output = std::process::Command::new("pdftotext").arg("-layout").arg(path).arg("-").output().expect("pdftotext (Debian package poppler-utils) runs");
+    assert!(output.status.success(), "pdftotext failed on {}", path.display());
+    String::from_utf8_lossy(&output.stdout).replace('\u{a0}', " ")
+}
+
+async fn settlement_letter_pdf(url: String) {
+    let folder = tempfile::tempdir().unwrap();
+    seed(&url, folder.path());
+    // Half of the interest is within a collector's authority: 1,000.00 +
+    // 90.00 - 45.00.
+    let offer = recobro_ok(&url, &["settlement", "offer", "--portfolio", "p", "--customer", "C1", "--interest", "90.00", "--waive", "50%", "--pay-by", "2024-04-30", "--on", "2024-04-01", "--by", "ana", "--format", "json"]);
+    let offer: serde_json::Value = serde_json::from_str(&offer).unwrap();
+    assert_eq!(offer["lump_sum"], "1045.00");
+    let id = offer["id"].as_i64().unwrap().to_string();
+
+    let spanish = folder.path().join("oferta.pdf");
+    let written = recobro_ok(&url, &["settlement", "letter", "--portfolio", "p", "--id", &id, "--output", spanish.to_str().unwrap()]);
+    assert!(written.contains("settlement offer"), "{written}");
+    let text = pdf_text(&spanish);
+    assert!(text.contains("Uno SA"), "the customer's name: {text}");
+    assert!(text.contains("1.045,00"), "the lump sum in Spanish format: {text}");
+    assert!(text.contains("30/04/2024"), "the pay-by date in Spanish format: {text}");
+    assert!(text.contains("F1"), "the open invoice is listed: {text}");
+
+    let english = folder.path().join("offer.pdf");
+    recobro_ok(&url, &["settlement", "letter", "--portfolio", "p", "--id", &id, "--language", "en", "--output", english.to_str().unwrap()]);
+    let text = pdf_text(&english);
+    assert!(text.contains("Uno SA"), "{text}");
+    assert!(text.contains("1,045.00"), "the lump sum in English format: {text}");
+    assert!(text.contains("30 Apr 2024"), "the pay-by date in English format: {text}");
+
+    let missing = recobro(&url, &["settlement", "letter", "--portfolio", "p", "--id", "99", "--output", english.to_str().unwrap()]);
+    assert!(stderr(&missing).contains("settlement offer 99 not found"), "{}", stderr(&missing));
+    assert!(stderr(&missing).contains("recobro settlement list"), "{}", stderr(&missing));
+}
+
+async fn approval_limits_show_and_set(url: String) {
+    let folder = tempfile::tempdir().unwrap();
+    seed(&url, folder.path());
+    let defaults = recobro_ok(&url, &["negotiation", "limits", "show", "--portfolio", "p"]);
+    assert!(defaults.contains("the defaults"), "{defaults}");
+    assert!(defaults.contains("[collector]\nmax_installments = 6\n"), "{defaults}");
+    assert!(defaults.contains("max_interest_waiver_percent = 50"), "{defaults}");
+
+    let bad = write_file(folder.path(), "bad.toml", "[collector]\nmax_installments = 0\n");
+    let refused = recobro(&url, &["negotiation", "limits", "set", "--portfolio", "p", "--file", bad.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    let expected = format!("{}:2:20: invalid max_installments 0 in [collector]", bad.display());
+    assert!(stderr(&refused).contains(&expected), "{}", stderr(&refused));
+    let inverted = write_file(folder.path(), "inverted.toml", "[manager]\nmax_interest_waiver_percent = 30\n");
+    let refused = recobro(&url, &["negotiation", "limits", "set", "--portfolio", "p", "--file", inverted.to_str().unwrap()]);
+    assert!(stderr(&refused).contains("max_interest_waiver_percent 30 in [manager] is below 50 in [collector]"), "{}", stderr(&refused));
+
+    // A 40% waiver is within the default 50% of a collector, but not
+    // within the 20% set here.
+    let lowered = write_file(folder.path(), "limits.toml", "[collector]\nmax_interest_waiver_percent = 20\n");
+    recobro_ok(&url, &["negotiation", "limits", "set", "--portfolio", "p", "--file", lowered.to_str().unwrap()]);
+    let shown = recobro_ok(&url, &["negotiation", "limits", "show", "--portfolio", "p"]);
+    assert!(shown.contains("set for this portfolio"), "{shown}");
+    assert!(shown.contains("max_interest_waiver_percent = 20"), "{shown}");
+    let offer = recobro_ok(&url, &["settlement", "offer", "--portfolio", "p", "--customer", "C2", "--interest", "50.00", "--waive", "40%", "--pay-by", "2024-04-30", "--on", "2024-04-01", "--by", "ana", "--format", "json"]);
+    let offer: serde_json::Value = serde_json::from_str(&offer).unwrap();
+    assert_eq!(offer["status"], "pending_approval", "{offer}");
+    assert_eq!(offer["required_role"], "manager");
+}
+
+on_each_engine!(plan_propose_contract, bad_plan_input, settlement_and_write_off, settlement_letter_pdf, approval_limits_show_and_set);

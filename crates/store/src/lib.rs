@@ -4,11 +4,17 @@
 //! and minor-unit amounts, ISO-8601 text dates, `ON CONFLICT` and
 //! `RETURNING`.
 
+pub mod approval_limits;
 pub mod browse;
 pub mod cases;
+pub mod files;
+pub mod health;
 pub mod interest;
 pub mod jobs;
+pub mod legal;
 pub mod ledger;
+pub mod letter_settings;
+pub mod letters;
 pub mod mail;
 pub mod negotiation;
 pub mod policies;

@@ -41,4 +41,15 @@
       options: { locale: locale, maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
     });
   }
+
+  var firms = readData("firm-data");
+  var firmCanvas = document.getElementById("firm-chart");
+  if (firms && firmCanvas && window.Chart) {
+    new window.Chart(firmCanvas, {
+      type: "bar",
+      data: { labels: firms.labels, datasets: [{ label: firms.title, data: firms.rates.map(Number), backgroundColor: "#1f5fae" }] },
+      // Recovery rates are percents of the referred balances.
+      options: { locale: locale, maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, suggestedMax: 100 } } }
+    });
+  }
 })();

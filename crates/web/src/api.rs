@@ -12,7 +12,10 @@
 //! cannot list different routes.
 
 mod customers;
+mod files;
+mod health;
 mod import;
+mod legal;
 mod negotiation;
 mod reports;
 mod statement;
@@ -85,10 +88,23 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::list_runs, reports::start_run))
         .routes(routes!(negotiation::list_negotiations))
         .routes(routes!(negotiation::propose_plan))
+        .routes(routes!(negotiation::make_offer))
+        .routes(routes!(negotiation::request_write_off))
         .routes(routes!(negotiation::decide_plan))
         .routes(routes!(negotiation::decide_offer))
         .routes(routes!(negotiation::decide_write_off))
         .routes(routes!(import::import_file).layer(DefaultBodyLimit::max(crate::imports::MAX_UPLOAD_BYTES)))
+        .routes(routes!(files::list_files, files::upload_file).layer(DefaultBodyLimit::max(crate::file_uploads::BODY_LIMIT)))
+        .routes(routes!(files::download_file, files::remove_file))
+        .routes(routes!(legal::list_firms))
+        .routes(routes!(legal::save_firm))
+        .routes(routes!(legal::proposals))
+        .routes(routes!(legal::list_referrals))
+        .routes(routes!(legal::decide))
+        .routes(routes!(legal::update_status))
+        .routes(routes!(legal::record_recovery))
+        .routes(routes!(legal::packet))
+        .routes(routes!(health::health_report))
         .fallback(unknown_route);
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(PREFIX, routes)
 }
@@ -108,6 +124,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         (name = "runs", description = "The daily run"),
         (name = "imports", description = "All-or-nothing imports of CSV and XLSX files"),
         (name = "negotiation", description = "Payment plans, settlement offers and write-offs, and the decisions of managers and administrators"),
+        (name = "legal", description = "Customer files, law firms, judicial transfer proposals and decisions, referrals with their states, recoveries and case packets"),
     )
 )]
 struct ApiDoc;

@@ -55,18 +55,26 @@ pub enum Permission {
     /// Approve or reject plans, offers and write-offs. The application
     /// layer also checks each one against the approver's own limits.
     ApproveNegotiation,
+    /// Upload and remove documents of a customer's file.
+    ManageFiles,
+    /// Approve or reject judicial transfers, and add or edit law firms.
+    DecideTransfers,
+    /// Record a referral's progress at the law firm and its recoveries.
+    FollowReferrals,
+    /// Generate collection letters in batch and approve or cancel them.
+    ManageLetters,
 }
 
 /// The permission table. A collector sees and changes only the customers
-/// assigned to them; legal staff and viewers read everything and change
-/// nothing here.
+/// assigned to them. Legal staff read everything, keep customer files and
+/// follow legal referrals. Viewers read everything and change nothing.
 pub fn allows(role: Role, permission: Permission) -> bool {
     use Permission::*;
     match role {
         Role::Admin => true,
         Role::Manager => !matches!(permission, ManageUsers),
-        Role::Collector => matches!(permission, ViewPortfolio | LogAction | ViewCases | Negotiate),
-        Role::Legal => matches!(permission, ViewPortfolio | ViewAllCollectors | ViewCases),
+        Role::Collector => matches!(permission, ViewPortfolio | LogAction | ViewCases | Negotiate | ManageFiles),
+        Role::Legal => matches!(permission, ViewPortfolio | ViewAllCollectors | ViewCases | ManageFiles | FollowReferrals),
         Role::Viewer => matches!(permission, ViewPortfolio | ViewAllCollectors),
     }
 }
@@ -139,6 +147,20 @@ mod tests {
             (Role::Admin, ApproveNegotiation, true),
             (Role::Legal, Negotiate, false),
             (Role::Viewer, Negotiate, false),
+            (Role::Collector, ManageFiles, true),
+            (Role::Legal, ManageFiles, true),
+            (Role::Viewer, ManageFiles, false),
+            (Role::Manager, ManageLetters, true),
+            (Role::Collector, ManageLetters, false),
+            (Role::Legal, ManageLetters, false),
+            (Role::Manager, DecideTransfers, true),
+            (Role::Admin, DecideTransfers, true),
+            (Role::Collector, DecideTransfers, false),
+            (Role::Legal, DecideTransfers, false),
+            (Role::Legal, FollowReferrals, true),
+            (Role::Manager, FollowReferrals, true),
+            (Role::Collector, FollowReferrals, false),
+            (Role::Viewer, FollowReferrals, false),
         ];
         for (role, permission, expected) in table {
             assert_eq!(allows(role, permission), expected, "{role:?} {permission:?}");

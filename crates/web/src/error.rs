@@ -115,7 +115,7 @@ pub struct ErrorEnvelope {
 pub struct ErrorBody {
     /// Stable code: unauthenticated, forbidden, not-found, bad-request,
     /// unsupported-media-type, conflict, payload-too-large,
-    /// import-rejected or internal.
+    /// import-rejected, upload-rejected or internal.
     pub code: String,
     /// Description of the failure, in English.
     pub message: String,

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod authz;
 pub mod documents;
 pub mod error;
+pub mod file_uploads;
 pub mod i18n;
 pub mod imports;
 pub mod pages;

@@ -53,7 +53,7 @@ const LUIS_CUSTOMERS: [&str; 1] = ["C-LUIS-1"];
 const ALL_CUSTOMERS: [&str; 4] = ["C-ANA-1", "C-ANA-2", "C-LUIS-1", "C-NONE"];
 
 /// Every (method, path) the API serves, as the OpenAPI document must list them.
-const ROUTES: [(&str, &str); 20] = [
+const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/portfolios"),
     ("GET", "/api/v1/customers"),
@@ -70,10 +70,25 @@ const ROUTES: [(&str, &str); 20] = [
     ("POST", "/api/v1/imports"),
     ("GET", "/api/v1/negotiations"),
     ("POST", "/api/v1/plans"),
+    ("POST", "/api/v1/settlements"),
+    ("POST", "/api/v1/write-offs"),
     ("POST", "/api/v1/plans/{id}/decision"),
     ("POST", "/api/v1/settlements/{id}/decision"),
     ("POST", "/api/v1/write-offs/{id}/decision"),
     ("GET", "/api/v1/portfolios/{code}/customers/{reference}/statement"),
+    ("GET", "/api/v1/customer-files"),
+    ("POST", "/api/v1/customer-files"),
+    ("GET", "/api/v1/customer-files/{id}"),
+    ("DELETE", "/api/v1/customer-files/{id}"),
+    ("GET", "/api/v1/law-firms"),
+    ("PUT", "/api/v1/law-firms/{code}"),
+    ("GET", "/api/v1/legal/proposals"),
+    ("GET", "/api/v1/legal/referrals"),
+    ("POST", "/api/v1/legal/referrals/{id}/decision"),
+    ("POST", "/api/v1/legal/referrals/{id}/status"),
+    ("POST", "/api/v1/legal/referrals/{id}/recoveries"),
+    ("GET", "/api/v1/legal/referrals/{id}/packet"),
+    ("GET", "/api/v1/health"),
 ];
 
 // ---------------------------------------------------------------------------
@@ -223,9 +238,14 @@ impl Api {
 
     /// Sends the request of one endpoint of the role matrix.
     async fn call(&self, endpoint: &Endpoint, user: Option<&str>) -> Reply {
+        let method = Method::from_bytes(endpoint.method.as_bytes()).expect("a valid method");
         match &endpoint.body {
             EndpointBody::None if endpoint.method == "GET" => self.get(&endpoint.path, user).await,
-            EndpointBody::None => self.send(Self::request(Method::POST, &endpoint.path, user).body(Body::empty()).unwrap()).await,
+            EndpointBody::None => self.send(Self::request(method, &endpoint.path, user).body(Body::empty()).unwrap()).await,
+            EndpointBody::Json(body) if endpoint.method != "POST" => {
+                let request = Self::request(method, &endpoint.path, user).header(CONTENT_TYPE, "application/json").body(Body::from(body.to_string())).unwrap();
+                self.send(request).await
+            }
             EndpointBody::Json(body) => self.post_json(&endpoint.path, user, body).await,
             EndpointBody::File { name, content } => {
                 self.post_multipart(&endpoint.path, user, &[Part { name: "file", file_name: Some(name), content: content.as_bytes() }]).await
@@ -322,6 +342,10 @@ const LOGGERS: &[&str] = &["admin", "manager", "collector"];
 const CASE_VIEWERS: &[&str] = &["admin", "manager", "collector", "legal"];
 const SEE_EVERYONE: &[&str] = &["admin", "manager", "legal", "viewer"];
 const MANAGERS: &[&str] = &["admin", "manager"];
+/// Roles that keep customer files.
+const FILE_KEEPERS: &[&str] = &["admin", "manager", "collector", "legal"];
+/// Roles that follow a referral at the law firm.
+const REFERRAL_FOLLOWERS: &[&str] = &["admin", "manager", "legal"];
 
 /// Builds one call of every authenticated endpoint, each on ana's customer
 /// C-ANA-1 so that the collector in the matrix (ana) may see it.
@@ -385,11 +409,74 @@ fn endpoints() -> Vec<Endpoint> {
             allowed: LOGGERS,
             success: StatusCode::OK,
         },
+        Endpoint {
+            method: "POST",
+            route: "/api/v1/settlements",
+            path: "/api/v1/settlements".into(),
+            body: EndpointBody::Json(json!({"portfolio": PORTFOLIO, "customer": "C-ANA-1", "interest_owed": "10.00", "waiver": "5.00", "pay_by": "2024-07-31"})),
+            allowed: LOGGERS,
+            success: StatusCode::CREATED,
+        },
+        Endpoint {
+            method: "POST",
+            route: "/api/v1/write-offs",
+            path: "/api/v1/write-offs".into(),
+            body: EndpointBody::Json(json!({"portfolio": PORTFOLIO, "customer": "C-ANA-1", "amount": "1.00", "reason": "Uncollectable test balance"})),
+            allowed: LOGGERS,
+            success: StatusCode::CREATED,
+        },
         // No record 999999 exists, so the roles that may decide get past
         // the role check to the lookup, and the others are refused first.
         decision("/api/v1/plans/{id}/decision", "/api/v1/plans/999999/decision"),
         decision("/api/v1/settlements/{id}/decision", "/api/v1/settlements/999999/decision"),
         decision("/api/v1/write-offs/{id}/decision", "/api/v1/write-offs/999999/decision"),
+        get("/api/v1/customer-files", format!("/api/v1/customer-files?{customer}"), ALL_ROLES),
+        // The form has no kind, so the roles that may upload get past the
+        // role check to a 400, and the others are refused first.
+        Endpoint {
+            method: "POST",
+            route: "/api/v1/customer-files",
+            path: format!("/api/v1/customer-files?{customer}"),
+            body: EndpointBody::File { name: "contract.pdf", content: "%PDF-1.7".to_string() },
+            allowed: FILE_KEEPERS,
+            success: StatusCode::BAD_REQUEST,
+        },
+        Endpoint { success: StatusCode::NOT_FOUND, ..get("/api/v1/customer-files/{id}", format!("/api/v1/customer-files/999999?portfolio={PORTFOLIO}"), ALL_ROLES) },
+        Endpoint {
+            method: "DELETE",
+            route: "/api/v1/customer-files/{id}",
+            path: format!("/api/v1/customer-files/999999?portfolio={PORTFOLIO}"),
+            body: EndpointBody::None,
+            allowed: FILE_KEEPERS,
+            success: StatusCode::NOT_FOUND,
+        },
+        get("/api/v1/law-firms", "/api/v1/law-firms".into(), CASE_VIEWERS),
+        Endpoint {
+            method: "PUT",
+            route: "/api/v1/law-firms/{code}",
+            path: "/api/v1/law-firms/matrix".into(),
+            body: EndpointBody::Json(json!({"name": "Matrix Abogados", "contingency_percent": "10"})),
+            allowed: MANAGERS,
+            success: StatusCode::OK,
+        },
+        get("/api/v1/legal/proposals", format!("/api/v1/legal/proposals?portfolio={PORTFOLIO}"), CASE_VIEWERS),
+        get("/api/v1/legal/referrals", format!("/api/v1/legal/referrals?portfolio={PORTFOLIO}"), CASE_VIEWERS),
+        Endpoint {
+            body: EndpointBody::Json(json!({"portfolio": PORTFOLIO, "decision": "approve", "firm": "matrix"})),
+            ..decision("/api/v1/legal/referrals/{id}/decision", "/api/v1/legal/referrals/999999/decision")
+        },
+        Endpoint {
+            body: EndpointBody::Json(json!({"portfolio": PORTFOLIO, "status": "sent"})),
+            allowed: REFERRAL_FOLLOWERS,
+            ..decision("/api/v1/legal/referrals/{id}/status", "/api/v1/legal/referrals/999999/status")
+        },
+        Endpoint {
+            body: EndpointBody::Json(json!({"portfolio": PORTFOLIO, "amount": "10.00"})),
+            allowed: REFERRAL_FOLLOWERS,
+            ..decision("/api/v1/legal/referrals/{id}/recoveries", "/api/v1/legal/referrals/999999/recoveries")
+        },
+        Endpoint { success: StatusCode::NOT_FOUND, ..get("/api/v1/legal/referrals/{id}/packet", format!("/api/v1/legal/referrals/999999/packet?portfolio={PORTFOLIO}"), CASE_VIEWERS) },
+        get("/api/v1/health", format!("/api/v1/health?portfolio={PORTFOLIO}"), SEE_EVERYONE),
     ]
 }
 

@@ -522,3 +522,137 @@ async fn plan_and_offer_approvals() {
     })
     .await;
 }
+
+/// Runs `scenario` like [`in_browser`], after `setup` prepared the seeded
+/// store. The scenario gets the store too, to change it between pages.
+async fn in_browser_with_store<Setup, SetupOutcome, Scenario, Outcome>(setup: Setup, scenario: Scenario)
+where
+    Setup: FnOnce(Store) -> SetupOutcome,
+    SetupOutcome: Future<Output = ()>,
+    Scenario: FnOnce(Client, String, Store) -> Outcome,
+    Outcome: Future<Output = ()> + Send + 'static,
+{
+    if let Some(reason) = missing_tools() {
+        eprintln!("{reason}");
+        return;
+    }
+    let db = TestDb::sqlite();
+    let store = db.open().await.expect("cannot open the test database");
+    fixture::seed(&store).await;
+    setup(store.clone()).await;
+    let (base, server) = serve(&store).await;
+    let driver = ChromeDriver::start();
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let client = open_browser(&driver, profile.path()).await;
+
+    let outcome = tokio::spawn(scenario(client.clone(), base, store.clone())).await;
+    client.close().await.ok();
+    drop(driver);
+    server.abort();
+    store.close().await;
+    if let Err(error) = outcome {
+        std::panic::resume_unwind(error.into_panic());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_check_ten_questions() {
+    in_browser(|client, base| async move {
+        let health = format!("/p/{PORTFOLIO}/health");
+        sign_in(&client, &base, "gerente", &format!("/p/{PORTFOLIO}")).await;
+        click(&client, "#nav-health").await;
+        wait_for_path(&client, &health).await;
+        let rows = client.find_all(Locator::Css("#health-questions tbody tr")).await.expect("the questions");
+        assert_eq!(rows.len(), 10, "ten questions");
+        let statuses = client.find_all(Locator::Css("#health-questions .health-status")).await.expect("the statuses");
+        assert_eq!(statuses.len(), 10, "one status per question");
+        for status in statuses {
+            let class = status.attr("class").await.expect("a class").unwrap_or_default();
+            assert!(["status-ok", "status-warning", "status-missing"].iter().any(|name| class.contains(name)), "{class}");
+        }
+        let law_firm = text_of(&client, "#health-law_firm").await;
+        assert!(law_firm.contains("¿Hay un estudio jurídico elegido"), "{law_firm}");
+        click(&client, "#health-law_firm a").await;
+        wait_for_path(&client, &format!("/p/{PORTFOLIO}/legal")).await;
+    })
+    .await;
+}
+
+/// Makes ana's customer 7209-MDWKR 150 days past due on the run date.
+const OLD_INVOICE: &str = "number,customer,issue_date,due_date,amount\nLEG-1,7209-MDWKR,2012-12-01,2013-01-31,2000.00\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn manager_approves_transfer() {
+    let setup = |store: Store| async move {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let path = folder.path().join("old-invoice.csv");
+        std::fs::write(&path, OLD_INVOICE).expect("cannot write the invoice");
+        let profile = recobro_app::import::Profile::canonical(recobro_app::import::RecordKind::Document);
+        recobro_app::import::import_file(&store, PORTFOLIO, &path, profile).await.expect("the invoice imports");
+        let contract = recobro_app::files::Upload {
+            customer_ref: "7209-MDWKR",
+            kind: "contract",
+            file_name: "contrato.pdf",
+            content: b"%PDF-1.7 contrato",
+            issued_on: None,
+            expires_on: None,
+            note: None,
+        };
+        recobro_app::files::upload(&store, PORTFOLIO, &contract, 1024, "gerente").await.expect("the contract uploads");
+        let firm = recobro_app::legal::FirmInput { code: "perez".into(), name: "Pérez Abogados".into(), contingency_percent: "15".into(), active: true, ..Default::default() };
+        recobro_app::legal::save_firm(&store, &firm, "admin").await.expect("the firm saves");
+    };
+    in_browser_with_store(setup, |client, base, store| async move {
+        // The manager uploads the signed promissory note through the form.
+        let customer = format!("/p/{PORTFOLIO}/customers/7209-MDWKR");
+        sign_in(&client, &base, "gerente", &customer).await;
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let note = folder.path().join("pagare.pdf");
+        std::fs::write(&note, b"%PDF-1.7 pagare firmado").expect("cannot write the note");
+        client.find(Locator::Id("file-kind")).await.expect("the kind menu").select_by_value("promissory_note").await.expect("a kind");
+        client.find(Locator::Id("file-input")).await.expect("the file input").send_keys(&note.display().to_string()).await.expect("the file");
+        click(&client, "#file-upload").await;
+        client.wait().for_element(Locator::Id("file-list")).await.expect("the file list");
+        let files = text_of(&client, "#file-list").await;
+        assert!(files.contains("pagare.pdf"), "{files}");
+        assert!(text_of(&client, "#checklist-legal").await.contains("Completo y vigente"));
+
+        // The next run proposes the transfer, and the manager approves it
+        // with the firm.
+        recobro_app::run::run_daily(&store, PORTFOLIO, fixture::as_of()).await.expect("the daily run succeeds");
+        client.goto(&format!("{base}/p/{PORTFOLIO}/legal")).await.expect("the legal page");
+        let proposals = text_of(&client, "#legal-proposals").await;
+        assert!(proposals.contains("7209-MDWKR"), "{proposals}");
+        client.find(Locator::Css("#legal-proposals .approve-form select")).await.expect("the firm menu").select_by_value("perez").await.expect("a firm");
+        click(&client, "#legal-proposals .approve-form button").await;
+        client.wait().for_element(Locator::Id("packet-link")).await.expect("the referral page");
+        assert_eq!(text_of(&client, "#referral-status").await, "Preparado");
+        assert_eq!(text_of(&client, "#referral-firm").await, "Pérez Abogados");
+
+        // The packet link downloads the ZIP with the browser session's
+        // cookies, copied by hand: through fantoccini 0.22's
+        // raw_client_for the request arrived without the session cookie
+        // and was sent to the sign-in page.
+        let href = client.find(Locator::Id("packet-link")).await.expect("the link").attr("href").await.expect("an href").expect("a link target");
+        let cookies = client.get_all_cookies().await.expect("the session cookies");
+        let cookie_header = cookies.iter().map(|cookie| format!("{}={}", cookie.name(), cookie.value())).collect::<Vec<_>>().join("; ");
+        let http = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http::<axum::body::Body>();
+        let request = axum::http::Request::get(format!("{base}{href}")).header("cookie", cookie_header).body(axum::body::Body::empty()).expect("a valid request");
+        let response = http.request(request).await.expect("the download");
+        assert_eq!(response.status(), 200);
+        let header = |name: &str| response.headers().get(name).and_then(|value| value.to_str().ok()).unwrap_or_default().to_string();
+        assert_eq!(header("content-type"), "application/zip");
+        let disposition = header("content-disposition");
+        assert!(disposition.starts_with("attachment;"), "{disposition}");
+        assert!(disposition.contains("7209-MDWKR.zip"), "{disposition}");
+        let bytes = axum::body::to_bytes(axum::body::Body::new(response.into_body()), usize::MAX).await.expect("the archive");
+        let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a ZIP archive");
+        let names: Vec<String> = archive.file_names().map(|name| name.expect("a UTF-8 entry name").to_string()).collect();
+        assert!(names.iter().any(|name| name.ends_with("-promissory_note-pagare.pdf")), "{names:?}");
+        assert!(names.iter().any(|name| name.ends_with("/action-history.csv")), "{names:?}");
+        assert!(names.iter().any(|name| name.ends_with("/statement-2013-06-30.pdf")), "{names:?}");
+        let path = screenshot(&client, "legal-referral").await;
+        eprintln!("legal referral screenshot: {}", path.display());
+    })
+    .await;
+}

@@ -20,6 +20,7 @@ use recobro_web::AppState;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+use fixture::html::{element_text, form_encode, hidden_value, plain_text};
 use fixture::{PASSWORD, PORTFOLIO};
 
 /// ana's customers with an open, undisputed balance.
@@ -35,7 +36,10 @@ const LUIS_CUSTOMER: &str = "0783-PEPYR";
 struct Reply {
     status: StatusCode,
     location: Option<String>,
+    content_type: Option<String>,
+    /// The body as text; empty for a PDF.
     body: String,
+    bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -93,8 +97,10 @@ impl Client {
             }
         }
         let location = response.headers().get(LOCATION).map(|value| value.to_str().expect("ASCII location").to_string());
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("readable body");
-        Reply { status, location, body: String::from_utf8(bytes.to_vec()).expect("UTF-8 body") }
+        let content_type = response.headers().get(CONTENT_TYPE).map(|value| value.to_str().expect("ASCII content type").to_string());
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("readable body").to_vec();
+        let body = if content_type.as_deref() == Some("application/pdf") { String::new() } else { String::from_utf8(bytes.clone()).expect("UTF-8 body") };
+        Reply { status, location, content_type, body, bytes }
     }
 
     async fn get(&mut self, path: &str) -> Reply {
@@ -112,54 +118,6 @@ impl Client {
         form.extend_from_slice(fields);
         self.send(Method::POST, path, Some(&form)).await
     }
-}
-
-fn form_encode(fields: &[(&str, &str)]) -> String {
-    let encode = |text: &str| {
-        text.bytes()
-            .map(|byte| match byte {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (byte as char).to_string(),
-                _ => format!("%{byte:02X}"),
-            })
-            .collect::<String>()
-    };
-    fields.iter().map(|(name, value)| format!("{}={}", encode(name), encode(value))).collect::<Vec<_>>().join("&")
-}
-
-/// Extracts the page's text without tags, with the entities askama writes decoded
-/// and white space collapsed.
-fn plain_text(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for character in html.chars() {
-        match character {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                text.push(' ');
-            }
-            _ if !in_tag => text.push(character),
-            _ => {}
-        }
-    }
-    let decoded = text.replace("&#34;", "\"").replace("&#39;", "'").replace("&#38;", "&").replace("&#60;", "<").replace("&#62;", ">").replace("&quot;", "\"").replace("&amp;", "&");
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn hidden_value(html: &str, name: &str) -> Option<String> {
-    let start = html.find(&format!("name=\"{name}\" value=\""))? + name.len() + 15;
-    let end = start + html[start..].find('"')?;
-    Some(html[start..end].to_string())
-}
-
-/// Extracts the text of the element with `id`, up to the first closing tag of its
-/// kind.
-fn element_text(html: &str, id: &str) -> Option<String> {
-    let marker = html.find(&format!("id=\"{id}\""))?;
-    let open = html[..marker].rfind('<')?;
-    let tag: String = html[open + 1..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
-    let close = marker + html[marker..].find(&format!("</{tag}>"))?;
-    Some(plain_text(&html[open..close]))
 }
 
 /// Returns the number at the end of a redirect to a record page, such as
@@ -567,6 +525,170 @@ async fn api_plan_flow(store: Store) {
     assert_eq!(status, StatusCode::CONFLICT, "{again}");
 }
 
+/// Extracts the text of a PDF with pdftotext, white space collapsed.
+fn pdf_text(pdf: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("pdftotext")
+        .args(["-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pdftotext is missing: install the Debian package poppler-utils (apt-get install -y poppler-utils)");
+    child.stdin.take().expect("stdin").write_all(pdf).expect("pdftotext reads the PDF");
+    let output = child.wait_with_output().expect("pdftotext runs");
+    String::from_utf8_lossy(&output.stdout).replace('\u{a0}', " ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn assert_pdf(reply: &Reply, what: &str) {
+    assert_eq!(reply.status, StatusCode::OK, "{what}: {}", reply.body);
+    assert_eq!(reply.content_type.as_deref(), Some("application/pdf"), "{what}");
+    assert!(reply.bytes.starts_with(b"%PDF"), "{what} starts with the PDF signature");
+}
+
+async fn letters_download_as_pdf(store: Store) {
+    let app = prepare(&store).await;
+    let mut ana = Client::signed_in(&app, "ana", None).await;
+
+    let plan = propose_plan(&mut ana, ANA_CUSTOMER, "12", "").await;
+    let plan_path = plan.location.clone().expect("a redirect to the plan");
+    let plan_id = record_id(&plan_path);
+    let page = ana.get(&plan_path).await;
+    let link = element_text(&page.body, "plan-letter").expect("the letter link");
+    assert_eq!(link, "Descargar la carta del convenio (PDF)");
+    let letter_path = format!("/p/{PORTFOLIO}/plans/{plan_id}/letter");
+    assert!(page.body.contains(&format!("href=\"{letter_path}\"")), "the link points at the letter");
+    let letter = ana.get(&letter_path).await;
+    assert_pdf(&letter, "the plan letter");
+    let text = pdf_text(&letter.bytes);
+    assert!(text.contains("NEG-1"), "the covered invoice: {text}");
+    assert!(text.contains("31/07/2013"), "the first due date in Spanish, the customer's default: {text}");
+
+    let offer = ana
+        .submit(&offer_form_path(ANA_OTHER_CUSTOMER), &[("interest_owed", "100,00"), ("fees_owed", "0"), ("waiver", "40 %"), ("principal_discount", "0"), ("pay_by", "2013-07-15")])
+        .await;
+    assert_eq!(offer.status, StatusCode::SEE_OTHER, "{}", offer.text());
+    let offer_path = offer.location.clone().expect("a redirect to the offer");
+    let offer_id = record_id(&offer_path);
+    let page = ana.get(&offer_path).await;
+    assert_eq!(element_text(&page.body, "offer-letter").as_deref(), Some("Descargar la carta de la oferta (PDF)"));
+    let letter = ana.get(&format!("/p/{PORTFOLIO}/settlements/{offer_id}/letter")).await;
+    assert_pdf(&letter, "the offer letter");
+    let text = pdf_text(&letter.bytes);
+    assert!(text.contains("NEG-3"), "the open invoice: {text}");
+    assert!(text.contains(&spanish_amount(80_000 + 10_000 - 4_000)), "the lump sum: {text}");
+    assert!(text.contains("15/07/2013"), "the pay-by date: {text}");
+
+    // The link label follows the user's language; the letter follows the
+    // customer's.
+    let mut english = Client::signed_in(&app, "ana", Some("en")).await;
+    let page = english.get(&offer_path).await;
+    assert_eq!(element_text(&page.body, "offer-letter").as_deref(), Some("Download the offer letter (PDF)"));
+
+    // Another collector's customer, a viewer's reading and a missing record.
+    let mut luis = Client::signed_in(&app, "luis", None).await;
+    assert_eq!(luis.get(&letter_path).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(luis.get(&format!("/p/{PORTFOLIO}/settlements/{offer_id}/letter")).await.status, StatusCode::FORBIDDEN);
+    let mut consulta = Client::signed_in(&app, "consulta", None).await;
+    assert_pdf(&consulta.get(&letter_path).await, "the plan letter for a viewer");
+    assert_eq!(ana.get(&format!("/p/{PORTFOLIO}/plans/9999/letter")).await.status, StatusCode::NOT_FOUND);
+}
+
+async fn offer_form_prefills_interest(store: Store) {
+    use recobro_app::statement::{RuleRequest, customer_statement, set_rule};
+    let app = prepare(&store).await;
+    let mut ana = Client::signed_in(&app, "ana", None).await;
+
+    // Without a late-interest rule the statement owes no interest.
+    let form = ana.get(&offer_form_path(ANA_CUSTOMER)).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.text());
+    assert!(form.body.contains(&format!("name=\"interest_owed\" inputmode=\"decimal\" value=\"{}\"", spanish_amount(0))), "{}", form.body);
+
+    let rule = RuleRequest { portfolio: PORTFOLIO.into(), customer: None, regime: None, rate: Some("36.5".into()), day_count: None, grace_days: 0, effective_on: fixture::as_of() - chrono::Days::new(365) };
+    set_rule(&store, &rule, "gerente").await.expect("the rule is stored");
+    let statement = customer_statement(&store, PORTFOLIO, ANA_CUSTOMER, fixture::as_of()).await.expect("the statement");
+    let usd = Currency::parse("USD").expect("valid currency");
+    let interest_minor = statement.totals.iter().find(|totals| totals.currency == usd).expect("USD totals").interest_minor;
+    assert!(interest_minor > 0, "NEG-1 is past due and bears interest");
+
+    let form = ana.get(&offer_form_path(ANA_CUSTOMER)).await;
+    let expected = format!("name=\"interest_owed\" inputmode=\"decimal\" value=\"{}\"", spanish_amount(interest_minor));
+    assert!(form.body.contains(&expected), "the field holds the statement's interest {}: {}", spanish_amount(interest_minor), form.body);
+    let source = element_text(&form.body, "interest-source").expect("where the interest came from");
+    assert!(source.contains("30/06/2013"), "{source}");
+
+    // The field stays editable: the offer keeps what was typed.
+    let offer = ana.submit(&offer_form_path(ANA_CUSTOMER), &[("interest_owed", "12,34"), ("fees_owed", "0"), ("waiver", "0"), ("principal_discount", "0"), ("pay_by", "2013-07-15")]).await;
+    assert_eq!(offer.status, StatusCode::SEE_OTHER, "{}", offer.text());
+    let mut conn = store.acquire().await.expect("a connection");
+    let found = portfolio::find(&mut conn, PORTFOLIO).await.expect("the portfolio").expect("the portfolio exists");
+    let stored = negotiation::find_offer(&mut conn, found.id, record_id(offer.location.as_deref().expect("a redirect"))).await.expect("the offer").expect("the offer exists");
+    assert_eq!(stored.interest_minor, 1_234);
+}
+
+async fn api_offer_and_write_off(store: Store) {
+    add_tokens(&store).await;
+    let app = prepare(&store).await;
+
+    // Every invalid field is named in one response.
+    let (status, invalid) = call_api(&app, Method::POST, "/api/v1/settlements", "ana", Some(json!({"portfolio": PORTFOLIO, "customer": ANA_CUSTOMER, "interest_owed": "ten", "waiver": "", "pay_by": "2013-13-01"}))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{invalid}");
+    assert_eq!(invalid["error"]["code"], "bad-request");
+    let details = invalid["error"]["details"].as_array().expect("details").iter().map(|detail| detail.as_str().unwrap_or_default().to_string()).collect::<Vec<_>>();
+    assert_eq!(details.len(), 3, "{details:?}");
+    assert!(details[0].contains("invalid interest_owed \"ten\""), "{details:?}");
+    assert!(details[1].contains("waiver is required"), "{details:?}");
+    assert!(details[2].contains("invalid pay_by \"2013-13-01\""), "{details:?}");
+
+    // A waiver within a collector's 50% is approved at once; 80% waits.
+    let within = json!({"portfolio": PORTFOLIO, "customer": ANA_CUSTOMER, "interest_owed": "100.00", "waiver": "40%", "pay_by": "2013-07-15"});
+    let (status, offer) = call_api(&app, Method::POST, "/api/v1/settlements", "ana", Some(within.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{offer}");
+    assert_eq!(offer["status"], "approved");
+    assert_eq!(offer["interest_waiver"], "40.00");
+    assert_eq!(offer["lump_sum"], "1560.00", "1,500.00 open plus 100.00 interest less 40.00");
+    assert_eq!(offer["offered_on"], "2013-06-30", "the business date");
+    let beyond = json!({"portfolio": PORTFOLIO, "customer": ANA_OTHER_CUSTOMER, "interest_owed": "100.00", "waiver": "80%", "pay_by": "2013-07-15"});
+    let (status, pending) = call_api(&app, Method::POST, "/api/v1/settlements", "ana", Some(beyond)).await;
+    assert_eq!(status, StatusCode::CREATED, "{pending}");
+    assert_eq!(pending["status"], "pending_approval");
+    assert_eq!(pending["required_role"], "manager");
+    let (status, refused) = call_api(&app, Method::POST, "/api/v1/settlements", "ana", Some(json!({"portfolio": PORTFOLIO, "customer": ANA_CUSTOMER, "interest_owed": "10.00", "waiver": "20.00", "pay_by": "2013-07-15"}))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert!(refused["error"]["message"].as_str().is_some_and(|message| message.contains("more than the interest owed")), "{refused}");
+
+    // The same role checks as the pages.
+    let (status, _) = call_api(&app, Method::POST, "/api/v1/settlements", "luis", Some(within.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "luis may not negotiate for ana's customer");
+    let (status, _) = call_api(&app, Method::POST, "/api/v1/settlements", "consulta", Some(within)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a viewer may not negotiate");
+    let pending_id = pending["id"].as_i64().expect("an offer id");
+    let decision_path = format!("/api/v1/settlements/{pending_id}/decision");
+    let (status, _) = call_api(&app, Method::POST, &decision_path, "ana", Some(json!({"portfolio": PORTFOLIO, "decision": "approve"}))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, approved) = call_api(&app, Method::POST, &decision_path, "gerente", Some(json!({"portfolio": PORTFOLIO, "decision": "approve"}))).await;
+    assert_eq!(status, StatusCode::OK, "{approved}");
+    assert_eq!(approved["status"], "approved");
+
+    // Write-offs: requested by a collector, decided by a manager.
+    let (status, invalid) = call_api(&app, Method::POST, "/api/v1/write-offs", "ana", Some(json!({"portfolio": PORTFOLIO, "customer": LUIS_CUSTOMER, "amount": "-5", "reason": " "}))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{invalid}");
+    assert_eq!(invalid["error"]["details"].as_array().map(Vec::len), Some(2), "{invalid}");
+    let request = json!({"portfolio": PORTFOLIO, "customer": LUIS_CUSTOMER, "amount": "650.00", "reason": "Company dissolved"});
+    let (status, _) = call_api(&app, Method::POST, "/api/v1/write-offs", "ana", Some(request.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "ana may not write off luis's customer");
+    let (status, too_much) = call_api(&app, Method::POST, "/api/v1/write-offs", "luis", Some(json!({"portfolio": PORTFOLIO, "customer": LUIS_CUSTOMER, "amount": "650.01", "reason": "Company dissolved"}))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{too_much}");
+    let (status, record) = call_api(&app, Method::POST, "/api/v1/write-offs", "luis", Some(request)).await;
+    assert_eq!(status, StatusCode::CREATED, "{record}");
+    assert_eq!(record["status"], "pending_approval");
+    assert_eq!(record["amount"], "650.00");
+    let id = record["id"].as_i64().expect("a write-off id");
+    let (status, decided) = call_api(&app, Method::POST, &format!("/api/v1/write-offs/{id}/decision"), "gerente", Some(json!({"portfolio": PORTFOLIO, "decision": "approve"}))).await;
+    assert_eq!(status, StatusCode::OK, "{decided}");
+    assert_eq!(decided["status"], "approved");
+    assert_eq!(open_balance(&store, LUIS_CUSTOMER).await, 0, "the write-off closes the balance");
+}
+
 on_each_engine!(
     preview_saves_nothing,
     propose_within_and_beyond_limits,
@@ -577,4 +699,7 @@ on_each_engine!(
     bad_amount_shows_format,
     write_off_requested_and_approved,
     api_plan_flow,
+    letters_download_as_pdf,
+    offer_form_prefills_interest,
+    api_offer_and_write_off,
 );

@@ -20,6 +20,7 @@ use recobro_store::Store;
 use recobro_web::AppState;
 use tower::ServiceExt;
 
+use fixture::html::hidden_value;
 use fixture::{PASSWORD, PORTFOLIO, as_of};
 
 /// ana's customer with an invoice a few days past due on the fixture's date.
@@ -87,12 +88,6 @@ impl Client {
     async fn get(&mut self, path: &str) -> Reply {
         self.send(Method::GET, path, None).await
     }
-}
-
-fn hidden_value(html: &str, name: &str) -> Option<String> {
-    let start = html.find(&format!("name=\"{name}\" value=\""))? + name.len() + 15;
-    let end = start + html[start..].find('"')?;
-    Some(html[start..end].to_string())
 }
 
 /// Returns the text of an element with `id`, tags removed and white space

@@ -3,6 +3,8 @@
 //! Every concession is checked against the authority of the user who
 //! grants it, and every decision is audited.
 
+pub mod letters;
+pub mod limits;
 pub mod plans;
 pub mod settlements;
 pub mod write_offs;

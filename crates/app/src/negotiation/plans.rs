@@ -6,35 +6,19 @@ use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use recobro_core::money::format_minor;
-use recobro_core::plan::{Frequency, Installment, InterestMethod, LimitBreach, PlanLimits, PlanSchedule, PlanStatus, PlanTerms, build_schedule, evaluate_plan, DEFAULT_ROUNDING};
+use recobro_core::plan::{DEFAULT_ROUNDING, Frequency, Installment, InterestMethod, LimitBreach, PlanSchedule, PlanStatus, PlanTerms, build_schedule, evaluate_plan};
 use recobro_core::settlement::ApproverRole;
 use recobro_core::Money;
 use recobro_store::negotiation::{self, GeneratedDocument, InstallmentRecord, OpenDocument, PlanRecord};
 use recobro_store::{Conn, StoreError, cases};
 use rust_decimal::Decimal;
 
+use super::limits::{ApprovalLimits, limits_of};
 use super::{NegotiationError, Negotiator, Party, audit, find_party};
 
 /// Grace days after an installment's due date before a plan breaks, unless
 /// the proposal sets others.
 pub const DEFAULT_GRACE_DAYS: u32 = 5;
-
-/// Returns the limits within which each role may grant a plan. A plan beyond a
-/// collector's limits waits for a manager, and beyond a manager's for an
-/// administrator.
-// NOTE: these are defaults; there is no per-portfolio setting for them yet.
-pub fn plan_limits(role: ApproverRole) -> PlanLimits {
-    match role {
-        ApproverRole::Collector => PlanLimits { max_installments: 6, min_down_payment_percent: Decimal::from(10), max_term_days: 183, min_installment_minor: 0 },
-        ApproverRole::Manager => PlanLimits { max_installments: 24, min_down_payment_percent: Decimal::ZERO, max_term_days: 731, min_installment_minor: 0 },
-        ApproverRole::Director => PlanLimits { max_installments: recobro_core::plan::MAX_INSTALLMENTS, min_down_payment_percent: Decimal::ZERO, max_term_days: i64::MAX, min_installment_minor: 0 },
-    }
-}
-
-/// Finds the lowest role whose limits allow the schedule.
-pub fn required_role(schedule: &PlanSchedule) -> ApproverRole {
-    ApproverRole::ALL.into_iter().find(|role| plan_limits(*role).allows(schedule)).unwrap_or(ApproverRole::Director)
-}
 
 #[derive(Debug, Clone)]
 pub struct PlanRequest {
@@ -103,8 +87,9 @@ pub async fn propose_plan(conn: &mut Conn, request: &PlanRequest, by: &Negotiato
         rounding: DEFAULT_ROUNDING,
     };
     let schedule = build_schedule(&terms).map_err(|error| NegotiationError::Invalid(error.to_string()))?;
-    let required_role = required_role(&schedule);
-    let breaches = plan_limits(by.role).breaches(&schedule);
+    let limits = limits_of(conn, party.portfolio.id).await?;
+    let required_role = limits.lowest_plan_approver(&schedule).ok_or_else(|| beyond_every_level(&party.portfolio.code))?;
+    let breaches = limits.plan_limits(by.role).breaches(&schedule);
 
     let mut plan = PlanRecord {
         id: 0,
@@ -148,6 +133,16 @@ pub async fn propose_plan(conn: &mut Conn, request: &PlanRequest, by: &Negotiato
     Ok(PlanProposal { plan, schedule, documents, required_role, breaches, disputed_left_out })
 }
 
+/// Returns the lowest level whose limits in `limits` allow a stored plan,
+/// or a director when none does.
+pub fn plan_required_role(limits: &ApprovalLimits, plan: &PlanRecord, installments: &[InstallmentRecord]) -> ApproverRole {
+    limits.lowest_plan_approver(&stored_schedule(plan, installments)).unwrap_or(ApproverRole::Director)
+}
+
+fn beyond_every_level(portfolio_code: &str) -> NegotiationError {
+    NegotiationError::Invalid(format!("no level may approve this plan: it is beyond a director's limits in {portfolio_code}; see `recobro negotiation limits show --portfolio {portfolio_code}`"))
+}
+
 pub fn installment_records(schedule: &PlanSchedule) -> Vec<InstallmentRecord> {
     schedule
         .installments
@@ -186,8 +181,9 @@ async fn decide(conn: &mut Conn, party: &Party, plan: &mut PlanRecord, by: &Nego
     super::not_before(on, plan.agreed_on, "the decision date")?;
     let schedule = stored_schedule(plan, &negotiation::plan_installments(conn, plan.id).await?);
     if approve {
-        let required = required_role(&schedule);
-        if by.role < required {
+        let limits = limits_of(conn, party.portfolio.id).await?;
+        if !limits.plan_limits(by.role).allows(&schedule) {
+            let required = limits.lowest_plan_approver(&schedule).ok_or_else(|| beyond_every_level(&party.portfolio.code))?;
             return Err(NegotiationError::BeyondAuthority { username: by.username.clone(), role: by.role.code(), required: required.code() });
         }
     }

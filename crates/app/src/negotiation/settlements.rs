@@ -7,13 +7,14 @@
 use chrono::NaiveDate;
 use recobro_core::application::BalanceParts;
 use recobro_core::money::format_minor;
-use recobro_core::settlement::{AuthorityMatrix, SettlementOffer, SettlementStatus, evaluate_settlement};
+use recobro_core::settlement::{SettlementOffer, SettlementStatus, evaluate_settlement};
 use recobro_core::Money;
 use recobro_store::interest::NewWaiver;
 use recobro_store::negotiation::{self, GeneratedDocument, OfferRecord};
 use recobro_store::{Conn, StoreError};
 use rust_decimal::Decimal;
 
+use super::limits::limits_of;
 use super::{NegotiationError, Negotiator, audit, find_party};
 
 /// A waiver as the user writes it: an amount, or a percent of the interest.
@@ -52,9 +53,10 @@ pub struct OfferRequest {
 }
 
 /// Makes an offer on the customer's open undisputed principal. Within the
-/// proposer's own authority it is approved at once; beyond it, it waits for
-/// the lowest role that may approve it.
-pub async fn make_offer(conn: &mut Conn, request: &OfferRequest, by: &Negotiator, matrix: &AuthorityMatrix) -> Result<OfferRecord, NegotiationError> {
+/// proposer's own authority under the portfolio's approval limits it is
+/// approved at once; beyond it, it waits for the lowest role that may
+/// approve it.
+pub async fn make_offer(conn: &mut Conn, request: &OfferRequest, by: &Negotiator) -> Result<OfferRecord, NegotiationError> {
     let party = find_party(conn, &request.portfolio, &request.customer_ref).await?;
     let open = negotiation::open_documents(conn, party.customer_id, party.currency).await?;
     let principal_minor: i64 = open.iter().filter(|document| !document.disputed).map(|document| document.open_minor).sum();
@@ -83,7 +85,11 @@ pub async fn make_offer(conn: &mut Conn, request: &OfferRequest, by: &Negotiator
         pay_by: request.pay_by,
     };
     offer.validate().map_err(|error| NegotiationError::Invalid(error.to_string()))?;
-    let required = matrix.lowest_approver(&offer).ok_or_else(|| NegotiationError::Invalid("no role in the authority matrix may approve this offer".into()))?;
+    let matrix = limits_of(conn, party.portfolio.id).await?.authority_matrix();
+    let required = matrix.lowest_approver(&offer).ok_or_else(|| {
+        let code = &party.portfolio.code;
+        NegotiationError::Invalid(format!("no level may approve this offer: it is beyond a director's limits in {code}; see `recobro negotiation limits show --portfolio {code}`"))
+    })?;
     let approved_at_once = matrix.may_approve(by.role, &offer);
 
     let mut record = OfferRecord {
@@ -138,11 +144,11 @@ pub fn core_offer(record: &OfferRecord) -> SettlementOffer {
 }
 
 /// Approves or rejects an offer waiting for approval. An approver beyond
-/// whose authority the offer goes cannot approve it; a rejection needs a
-/// reason.
-#[allow(clippy::too_many_arguments)]
-pub async fn decide_offer(conn: &mut Conn, portfolio_code: &str, offer_id: i64, by: &Negotiator, matrix: &AuthorityMatrix, approve: bool, on: NaiveDate, reason: Option<&str>) -> Result<OfferRecord, NegotiationError> {
+/// whose authority under the portfolio's approval limits the offer goes
+/// cannot approve it; a rejection needs a reason.
+pub async fn decide_offer(conn: &mut Conn, portfolio_code: &str, offer_id: i64, by: &Negotiator, approve: bool, on: NaiveDate, reason: Option<&str>) -> Result<OfferRecord, NegotiationError> {
     let portfolio = super::find_portfolio(conn, portfolio_code).await?;
+    let matrix = limits_of(conn, portfolio.id).await?.authority_matrix();
     let record = negotiation::find_offer(conn, portfolio.id, offer_id).await?.ok_or(NegotiationError::NotFound { kind: "settlement offer", id: offer_id })?;
     let action = if approve { "approved" } else { "rejected" };
     if record.status != "pending_approval" {

@@ -8,12 +8,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use recobro_app::negotiation::plans::{self, PlanRequest};
-use recobro_app::negotiation::settlements;
+use recobro_app::negotiation::settlements::{self, OfferRequest, WaiverAmount};
 use recobro_app::negotiation::write_offs;
+use recobro_app::statement::{StatementError, statement_of};
 use recobro_app::negotiation::{NegotiationError, Negotiator};
 use recobro_core::number::{NumberFormat, parse_amount};
 use recobro_core::plan::{Frequency, InterestMethod};
-use recobro_core::settlement::AuthorityMatrix;
 use recobro_core::money::format_minor;
 use recobro_store::negotiation::{self as stored, OfferRecord, PlanRecord, WriteOffRecord};
 use rust_decimal::Decimal;
@@ -356,6 +356,235 @@ pub async fn propose_plan(caller: ApiCaller, State(state): State<AppState>, body
     Ok((status, Json(response)))
 }
 
+/// A settlement offer to make: a lump sum by a date for waiving interest
+/// and, within the approver's limits, part of the principal.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OfferProposalRequest {
+    /// Portfolio code.
+    #[serde(default)]
+    #[schema(required = true)]
+    portfolio: String,
+    /// The customer's reference.
+    #[serde(default)]
+    #[schema(required = true)]
+    customer: String,
+    /// Late interest owed, a decimal string such as "80.00". When absent,
+    /// the interest of the customer's late-interest statement as of the
+    /// offer date.
+    interest_owed: Option<String>,
+    /// Fees owed, a decimal string; when absent, the fees of the statement,
+    /// or zero when `interest_owed` is given.
+    fees_owed: Option<String>,
+    /// The interest to waive: an amount such as "40.00", or a percent of the
+    /// interest owed such as "40%".
+    #[serde(default)]
+    #[schema(required = true)]
+    waiver: String,
+    /// Principal discount, a decimal string; zero when absent.
+    principal_discount: Option<String>,
+    /// The last day the lump sum may arrive, YYYY-MM-DD.
+    #[serde(default)]
+    #[schema(required = true, format = Date)]
+    pay_by: String,
+    /// Offer date, YYYY-MM-DD; the date of the portfolio's latest daily run
+    /// when absent.
+    #[schema(format = Date)]
+    offered_on: Option<String>,
+}
+
+/// Makes a settlement offer on a customer's open, undisputed balance. An
+/// offer within the caller's authority under the portfolio's approval
+/// limits is approved at once. Any other waits for the lowest role that may
+/// approve it.
+#[utoipa::path(
+    post,
+    path = "/settlements",
+    tag = "negotiation",
+    request_body = OfferProposalRequest,
+    responses(
+        (status = 201, description = "The stored offer: approved, or pending approval", body = OfferItem),
+        (status = 400, description = "The body is invalid, or the amounts make no settlement; `details` lists every invalid field", body = ErrorEnvelope),
+        (status = 404, description = "Unknown portfolio or customer", body = ErrorEnvelope),
+        (status = 415, description = "The body is not JSON", body = ErrorEnvelope),
+    ),
+)]
+pub async fn make_offer(caller: ApiCaller, State(state): State<AppState>, body: Result<Json<OfferProposalRequest>, JsonRejection>) -> ApiResult<(StatusCode, Json<OfferItem>)> {
+    authz::require(&caller.actor, Permission::Negotiate)?;
+    let request = json_body(body)?;
+    let code = required(&request.portfolio, "portfolio")?;
+    let reference = required(&request.customer, "customer")?;
+    let by = negotiator(&caller.actor)?;
+
+    let mut problems = Problems::default();
+    let interest_owed = problems.check(decimal_field(request.interest_owed.as_deref(), "interest_owed"));
+    let fees_owed = problems.check(decimal_field(request.fees_owed.as_deref(), "fees_owed"));
+    let principal_discount = problems.check(decimal_field(request.principal_discount.as_deref(), "principal_discount"));
+    let waiver = match request.waiver.trim() {
+        "" => {
+            problems.add("waiver is required: an amount such as 40.00 or a percent such as 40%".to_string());
+            None
+        }
+        text => problems.check(WaiverAmount::parse(text).map_err(|message| ApiError::bad_request(format!("invalid waiver: {message}")))),
+    };
+    let pay_by = problems.check(required_date(&request.pay_by, "pay_by"));
+    let offered_on = problems.check(date_param(request.offered_on.as_deref(), "offered_on"));
+    problems.into_result("the offer is invalid and was not stored")?;
+
+    let mut tx = state.store.begin().await?;
+    let portfolio = find_portfolio(&mut tx, code).await?;
+    let (customer_id, customer) = find_visible_customer(&mut tx, &caller.actor, &portfolio, reference).await?;
+    let offered_on = match offered_on.flatten() {
+        Some(date) => date,
+        None => crate::pages::business_date(&mut tx, portfolio.id).await?,
+    };
+    let (interest_owed, fees_owed) = match interest_owed.flatten() {
+        Some(interest) => (interest, fees_owed.flatten().unwrap_or(Decimal::ZERO)),
+        None => {
+            let currency = recobro_core::Currency::parse(&customer.currency).unwrap_or(portfolio.currency);
+            let (interest, fees) = statement_owed(&mut tx, &portfolio, customer_id, &customer, currency, offered_on).await?;
+            (interest, fees_owed.flatten().unwrap_or(fees))
+        }
+    };
+    let offer_request = OfferRequest {
+        portfolio: portfolio.code.clone(),
+        customer_ref: customer.external_ref.clone(),
+        interest_owed,
+        fees_owed,
+        interest_waiver: waiver.ok_or_else(|| ApiError::bad_request("waiver is required"))?,
+        principal_discount: principal_discount.flatten().unwrap_or(Decimal::ZERO),
+        offered_on,
+        pay_by: pay_by.ok_or_else(|| ApiError::bad_request("pay_by is required"))?,
+    };
+    let offer = settlements::make_offer(&mut tx, &offer_request, &by).await.map_err(negotiation_error)?;
+    tx.commit().await.map_err(|error| WebError::from(recobro_store::StoreError::from(error)))?;
+    tracing::info!(user = %caller.actor.username, portfolio = %code, offer = offer.id, status = %offer.status, "settlement offer made through the API");
+    Ok((StatusCode::CREATED, Json(OfferItem::from(&offer))))
+}
+
+/// Returns the interest and the fees owed in `currency` on `as_of`, as
+/// major-unit decimals, from the customer's late-interest statement.
+async fn statement_owed(
+    conn: &mut recobro_store::Conn,
+    portfolio: &recobro_store::portfolio::Portfolio,
+    customer_id: i64,
+    customer: &recobro_store::ledger::CustomerData,
+    currency: recobro_core::Currency,
+    as_of: NaiveDate,
+) -> ApiResult<(Decimal, Decimal)> {
+    let statement = match statement_of(conn, portfolio.clone(), customer_id, customer.clone(), as_of).await {
+        Ok(statement) => statement,
+        Err(StatementError::Store(error)) => return Err(error.into()),
+        Err(error) => return Err(ApiError::bad_request(format!("interest_owed is required because the late-interest statement could not be computed: {error}"))),
+    };
+    let (interest_minor, fees_minor) = statement.totals.iter().find(|totals| totals.currency == currency).map_or((0, 0), |totals| (totals.interest_minor, totals.fees_minor));
+    let major = |minor: i64| recobro_core::Money::new(minor, currency).to_decimal();
+    Ok((major(interest_minor), major(fees_minor)))
+}
+
+/// A write-off to request.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WriteOffRequest {
+    /// Portfolio code.
+    #[serde(default)]
+    #[schema(required = true)]
+    portfolio: String,
+    /// The customer's reference.
+    #[serde(default)]
+    #[schema(required = true)]
+    customer: String,
+    /// The amount to write off, a decimal string such as "300.00", at most
+    /// the customer's open, undisputed balance.
+    #[serde(default)]
+    #[schema(required = true)]
+    amount: String,
+    /// The reason the balance is uncollectable.
+    #[serde(default)]
+    #[schema(required = true)]
+    reason: String,
+    /// Request date, YYYY-MM-DD; the date of the portfolio's latest daily
+    /// run when absent.
+    #[schema(format = Date)]
+    requested_on: Option<String>,
+}
+
+/// Requests the write-off of part or all of a customer's open, undisputed
+/// balance. It waits for a manager's or an administrator's approval.
+#[utoipa::path(
+    post,
+    path = "/write-offs",
+    tag = "negotiation",
+    request_body = WriteOffRequest,
+    responses(
+        (status = 201, description = "The stored request, pending approval", body = WriteOffItem),
+        (status = 400, description = "The body is invalid, or the amount is beyond the open balance; `details` lists every invalid field", body = ErrorEnvelope),
+        (status = 404, description = "Unknown portfolio or customer", body = ErrorEnvelope),
+        (status = 415, description = "The body is not JSON", body = ErrorEnvelope),
+    ),
+)]
+pub async fn request_write_off(caller: ApiCaller, State(state): State<AppState>, body: Result<Json<WriteOffRequest>, JsonRejection>) -> ApiResult<(StatusCode, Json<WriteOffItem>)> {
+    authz::require(&caller.actor, Permission::Negotiate)?;
+    let request = json_body(body)?;
+    let code = required(&request.portfolio, "portfolio")?;
+    let reference = required(&request.customer, "customer")?;
+    let by = negotiator(&caller.actor)?;
+
+    let mut problems = Problems::default();
+    let amount = match request.amount.trim() {
+        "" => {
+            problems.add("amount is required: a decimal number with a point, such as 300.00".to_string());
+            None
+        }
+        text => problems.check(decimal_field(Some(text), "amount")).flatten(),
+    };
+    if let Some(value) = amount.filter(|value| *value <= Decimal::ZERO) {
+        problems.add(format!("invalid amount {value}: expected more than zero"));
+    }
+    let reason = request.reason.trim();
+    if reason.is_empty() {
+        problems.add("reason is required: say why the balance is uncollectable".to_string());
+    }
+    let requested_on = problems.check(date_param(request.requested_on.as_deref(), "requested_on"));
+    problems.into_result("the write-off is invalid and was not stored")?;
+
+    let mut tx = state.store.begin().await?;
+    let portfolio = find_portfolio(&mut tx, code).await?;
+    let (_, customer) = find_visible_customer(&mut tx, &caller.actor, &portfolio, reference).await?;
+    let on = match requested_on.flatten() {
+        Some(date) => date,
+        None => crate::pages::business_date(&mut tx, portfolio.id).await?,
+    };
+    let amount = amount.ok_or_else(|| ApiError::bad_request("amount is required"))?;
+    let record = write_offs::request_write_off(&mut tx, &portfolio.code, &customer.external_ref, amount, reason, &by, on).await.map_err(negotiation_error)?;
+    tx.commit().await.map_err(|error| WebError::from(recobro_store::StoreError::from(error)))?;
+    tracing::info!(user = %caller.actor.username, portfolio = %code, write_off = record.id, "write-off requested through the API");
+    Ok((StatusCode::CREATED, Json(WriteOffItem::from(&record))))
+}
+
+/// The invalid fields of a request body, collected so that one response
+/// names them all.
+#[derive(Default)]
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn add(&mut self, message: String) {
+        self.0.push(message);
+    }
+
+    /// Keeps the value of a valid field, or records its message.
+    fn check<T>(&mut self, result: ApiResult<T>) -> Option<T> {
+        result.map_err(|error| self.0.push(error.message)).ok()
+    }
+
+    /// Returns a 400 error listing every problem, when there is any.
+    fn into_result(self, summary: &str) -> ApiResult<()> {
+        match self.0.len() {
+            0 => Ok(()),
+            1 => Err(ApiError::bad_request(self.0[0].clone()).with_details(self.0)),
+            count => Err(ApiError::bad_request(format!("{summary} ({count} problems)")).with_details(self.0)),
+        }
+    }
+}
+
 /// Parses an optional decimal string written with a point.
 fn decimal_field(value: Option<&str>, name: &str) -> ApiResult<Option<Decimal>> {
     let Some(text) = value.map(str::trim).filter(|text| !text.is_empty()) else { return Ok(None) };
@@ -470,9 +699,7 @@ pub async fn decide_offer(caller: ApiCaller, State(state): State<AppState>, Path
     let offer = stored::find_offer(&mut tx, decision.portfolio_id, id).await?.ok_or_else(|| record_not_found("settlement offer", id))?;
     find_visible_record_customer(&mut tx, &caller.actor, &decision.code, &offer.customer_ref).await?;
     let on = decision.date(&mut tx, offer.offered_on).await?;
-    let offer = settlements::decide_offer(&mut tx, &decision.code, id, &by, &AuthorityMatrix::default(), decision.approve, on, decision.reason.as_deref())
-        .await
-        .map_err(negotiation_error)?;
+    let offer = settlements::decide_offer(&mut tx, &decision.code, id, &by, decision.approve, on, decision.reason.as_deref()).await.map_err(negotiation_error)?;
     tx.commit().await.map_err(|error| WebError::from(recobro_store::StoreError::from(error)))?;
     Ok(Json(OfferItem::from(&offer)))
 }

@@ -51,6 +51,7 @@ struct CustomerPage {
     accounts: Vec<browse::SnapshotAccountRow>,
     can_log: bool,
     negotiation: super::negotiation::CustomerNegotiation,
+    files: super::files::CustomerFilesPanel,
 }
 
 pub async fn page(State(state): State<AppState>, user: SignedIn, Path((code, reference)): Path<(String, String)>) -> PageResult {
@@ -71,6 +72,7 @@ pub async fn page(State(state): State<AppState>, user: SignedIn, Path((code, ref
     let accounts = browse::customer_snapshot_accounts(&mut conn, customer_id, as_of).await.map_err(fail)?;
     let case = browse::customer_case(&mut conn, customer_id).await.map_err(fail)?.filter(|case| case.status == recobro_store::cases::CaseStatus::Open);
     let negotiation = super::negotiation::customer_negotiation(&mut conn, &user, portfolio.id, customer_id).await.map_err(fail)?;
+    let files = super::files::customer_panel(&state, &user, &portfolio, &customer.external_ref, as_of).await.map_err(|error| PageError::new(tr, error))?;
 
     let (open, settled): (Vec<DocumentRow>, Vec<DocumentRow>) = documents.into_iter().partition(|document| document.open_minor > 0 && document.kind != "credit_note");
     let open_documents = open.into_iter().map(|document| {
@@ -93,6 +95,7 @@ pub async fn page(State(state): State<AppState>, user: SignedIn, Path((code, ref
         accounts,
         can_log: authz::allows(user.actor.role, Permission::LogAction),
         negotiation,
+        files,
     };
     render(tr, &page)
 }

@@ -2,6 +2,11 @@
 //! [`crate::authz`] before reading anything.
 
 mod customer;
+mod files;
+mod health;
+mod law_firms;
+mod legal;
+mod letters;
 mod import;
 mod login;
 mod negotiation;
@@ -51,16 +56,35 @@ pub fn routes() -> Router<AppState> {
         .route("/p/{code}/customers/{reference}/plans/new", get(plans::form).post(plans::submit))
         .route("/p/{code}/plans/{id}", get(plans::page))
         .route("/p/{code}/plans/{id}/decision", post(plans::decide))
+        .route("/p/{code}/plans/{id}/letter", get(plans::letter))
         .route("/p/{code}/customers/{reference}/settlements/new", get(settlements::form).post(settlements::submit))
         .route("/p/{code}/settlements/{id}", get(settlements::page))
         .route("/p/{code}/settlements/{id}/decision", post(settlements::decide))
+        .route("/p/{code}/settlements/{id}/letter", get(settlements::letter))
         .route("/p/{code}/customers/{reference}/write-offs/new", get(write_offs::form).post(write_offs::submit))
         .route("/p/{code}/write-offs/{id}", get(write_offs::page))
         .route("/p/{code}/write-offs/{id}/decision", post(write_offs::decide))
         .route("/p/{code}/approvals", get(negotiation::approvals))
         .route("/p/{code}/problem-cases", get(portfolio::problem_cases))
         .route("/p/{code}/legal-candidates", get(portfolio::legal_candidates))
+        .route("/p/{code}/letters", get(letters::page))
+        .route("/p/{code}/letters/generate", post(letters::generate))
+        .route("/p/{code}/letters/{id}/decision", post(letters::decide))
+        .route("/p/{code}/letters/{id}/pdf", get(letters::pdf))
         .route("/p/{code}/import", get(import::form).post(import::submit).layer(DefaultBodyLimit::max(crate::imports::MAX_UPLOAD_BYTES)))
+        .route("/p/{code}/customers/{reference}/files/new", get(files::upload_form))
+        .route("/p/{code}/customers/{reference}/files", post(files::upload).layer(DefaultBodyLimit::max(crate::file_uploads::BODY_LIMIT)))
+        .route("/p/{code}/files", get(files::incomplete))
+        .route("/p/{code}/files/{id}", get(files::download))
+        .route("/p/{code}/files/{id}/remove", post(files::remove))
+        .route("/p/{code}/legal", get(legal::page))
+        .route("/p/{code}/legal/referrals/{id}", get(legal::referral))
+        .route("/p/{code}/legal/referrals/{id}/decision", post(legal::decide))
+        .route("/p/{code}/legal/referrals/{id}/status", post(legal::update))
+        .route("/p/{code}/legal/referrals/{id}/recoveries", post(legal::recovery))
+        .route("/p/{code}/legal/referrals/{id}/packet", get(legal::packet))
+        .route("/p/{code}/law-firms", get(law_firms::firms).post(law_firms::save_firm))
+        .route("/p/{code}/health", get(health::page))
 }
 
 /// The reason a page extractor stopped a request.

@@ -5,11 +5,14 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use recobro_app::negotiation::plans::{required_role, stored_schedule};
-use recobro_app::negotiation::{NegotiationError, Negotiator};
+use recobro_app::negotiation::limits::{ApprovalLimits, limits_of};
+use recobro_app::negotiation::plans::{self, plan_required_role};
+use recobro_app::negotiation::{NegotiationError, Negotiator, letters, settlements, write_offs};
 use recobro_core::Currency;
+use recobro_documents::LetterKind;
 use recobro_core::number::{NumberFormat, parse_amount};
 use recobro_core::settlement::ApproverRole;
 use recobro_store::ledger::CustomerData;
@@ -22,6 +25,7 @@ use serde::Deserialize;
 use super::{Layout, PageError, PageResult, business_date, render, viewable_portfolio};
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::documents;
 use crate::authz::{self, Permission};
 use crate::error::WebError;
 use crate::i18n::{Language, Translator};
@@ -242,9 +246,134 @@ pub(super) fn refusal(tr: Translator, error: NegotiationError) -> Result<Refusal
     }
 }
 
-/// Returns the lowest role whose limits allow a stored plan.
-pub(super) fn plan_required_role(installments: &[stored::InstallmentRecord], plan: &PlanRecord) -> ApproverRole {
-    required_role(&stored_schedule(plan, installments))
+/// Loads the approval limits of a portfolio: its own, or the defaults.
+pub(super) async fn approval_limits(conn: &mut Conn, portfolio_id: i64) -> Result<ApprovalLimits, WebError> {
+    limits_of(conn, portfolio_id).await.map_err(|error| match error {
+        NegotiationError::Store(error) => WebError::Store(error),
+        other => WebError::Internal(format!("cannot load the approval limits: {other}")),
+    })
+}
+
+/// The kinds of record with approve and reject buttons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RecordKind {
+    Plan,
+    Offer,
+    WriteOff,
+}
+
+impl RecordKind {
+    /// Returns the path segment of the record's page, as in
+    /// `/p/CODE/plans/ID`.
+    fn path(self) -> &'static str {
+        match self {
+            RecordKind::Plan => "plans",
+            RecordKind::Offer => "settlements",
+            RecordKind::WriteOff => "write-offs",
+        }
+    }
+
+    fn log_name(self) -> &'static str {
+        match self {
+            RecordKind::Plan => "payment plan",
+            RecordKind::Offer => "settlement offer",
+            RecordKind::WriteOff => "write-off",
+        }
+    }
+}
+
+/// Sends the letter of a plan (the agreement) or of a settlement offer as
+/// a PDF in the customer's language. Collectors get only the letters of
+/// their own customers.
+pub(super) async fn send_letter(state: &AppState, user: &SignedIn, code: &str, id: i64, kind: RecordKind) -> PageResult {
+    let tr = user.tr;
+    let fail = |error: WebError| PageError::new(tr, error);
+    let mut conn = state.store.acquire().await.map_err(|error| PageError::new(tr, error))?;
+    let portfolio = viewable_portfolio(&mut conn, user, code).await?;
+    let (letter_kind, customer, data) = match kind {
+        RecordKind::Plan => {
+            let facts = letters::plan_letter_facts(&mut conn, &portfolio.code, id).await.map_err(|error| fail(letter_error(error)))?;
+            (LetterKind::PlanAgreement, facts.customer.clone(), documents::plan_letter_data(&facts))
+        }
+        RecordKind::Offer => {
+            let facts = letters::offer_letter_facts(&mut conn, &portfolio.code, id).await.map_err(|error| fail(letter_error(error)))?;
+            (LetterKind::SettlementOffer, facts.customer.clone(), documents::offer_letter_data(&facts))
+        }
+        RecordKind::WriteOff => return Err(fail(WebError::NotFound)),
+    };
+    drop(conn);
+    authz::require_customer(&user.actor, customer.collector.as_deref()).map_err(fail)?;
+
+    let pdf = documents::letter_pdf(letter_kind, data, documents::customer_language(&customer)).await.map_err(fail)?;
+    let reference: String = customer.external_ref.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    let disposition = format!("attachment; filename=\"{}-{id}-{reference}.pdf\"", letter_kind.code());
+    Ok(([(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, disposition)], pdf).into_response())
+}
+
+fn letter_error(error: NegotiationError) -> WebError {
+    match error {
+        NegotiationError::NotFound { .. } | NegotiationError::UnknownPortfolio(_) | NegotiationError::UnknownCustomer(_) => WebError::NotFound,
+        NegotiationError::Store(error) => WebError::Store(error),
+        other => WebError::Internal(format!("cannot load the letter: {other}")),
+    }
+}
+
+/// The end of a decision posted from a record page.
+pub(super) enum DecisionOutcome {
+    /// Decided: the redirect to the record page with its notice.
+    Decided(Response),
+    /// Not decided: the record page is shown again with this state and
+    /// status, such as a missing reason or the approver's limits.
+    Refused(RecordState, StatusCode),
+}
+
+/// Applies the approve or reject buttons of a plan, offer or write-off
+/// page. The negotiation layer checks the approver's limits and the
+/// record's status; the decision is dated with [`decision_date`].
+pub(super) async fn decide_record(state: &AppState, user: &SignedIn, code: &str, id: i64, form: &DecisionForm, kind: RecordKind) -> Result<DecisionOutcome, PageError> {
+    let tr = user.tr;
+    let decision = match read_decision(user, form)? {
+        Ok(decision) => decision,
+        Err(reason_error) => return Ok(DecisionOutcome::Refused(RecordState { reason_error, ..RecordState::default() }, StatusCode::UNPROCESSABLE_ENTITY)),
+    };
+    let by = negotiator(user)?;
+    let fail = |error: WebError| PageError::new(tr, error);
+
+    let mut tx = state.store.begin().await.map_err(|error| PageError::new(tr, error))?;
+    let portfolio = viewable_portfolio(&mut tx, user, code).await?;
+    let (approve, reason) = (decision.approve, decision.reason.as_deref());
+    let decided = match kind {
+        RecordKind::Plan => {
+            let plan = stored::find_plan(&mut tx, portfolio.id, id).await.map_err(|error| fail(error.into()))?.ok_or_else(|| fail(WebError::NotFound))?;
+            let on = decision_date(&mut tx, portfolio.id, plan.agreed_on).await.map_err(fail)?;
+            plans::decide_plan(&mut tx, code, id, &by, approve, on, reason).await.map(|plan| plan.status)
+        }
+        RecordKind::Offer => {
+            let offer = stored::find_offer(&mut tx, portfolio.id, id).await.map_err(|error| fail(error.into()))?.ok_or_else(|| fail(WebError::NotFound))?;
+            let on = decision_date(&mut tx, portfolio.id, offer.offered_on).await.map_err(fail)?;
+            settlements::decide_offer(&mut tx, code, id, &by, approve, on, reason).await.map(|offer| offer.status)
+        }
+        RecordKind::WriteOff => {
+            let record = stored::find_write_off(&mut tx, portfolio.id, id).await.map_err(|error| fail(error.into()))?.ok_or_else(|| fail(WebError::NotFound))?;
+            let on = decision_date(&mut tx, portfolio.id, record.requested_on).await.map_err(fail)?;
+            write_offs::decide_write_off(&mut tx, code, id, &by, approve, on, reason).await.map(|record| record.status)
+        }
+    };
+
+    match decided {
+        Ok(status) => {
+            tx.commit().await.map_err(|error| PageError::new(tr, StoreError::from(error)))?;
+            tracing::info!(user = %user.actor.username, portfolio = %code, id, %status, "{} decided", kind.log_name());
+            let outcome = if approve { "approved" } else { "rejected" };
+            Ok(DecisionOutcome::Decided(Redirect::to(&format!("/p/{code}/{}/{id}?decided={outcome}", kind.path())).into_response()))
+        }
+        Err(error) => {
+            drop(tx);
+            let Refusal { status, message } = refusal(tr, error)?;
+            let record_state = RecordState { reason: decision.reason.unwrap_or_default(), refusal: Some(message), ..RecordState::default() };
+            Ok(DecisionOutcome::Refused(record_state, status))
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -294,11 +423,12 @@ impl Pending {
     }
 }
 
-pub(super) async fn pending(conn: &mut Conn, portfolio_id: i64) -> Result<Pending, StoreError> {
+pub(super) async fn pending(conn: &mut Conn, portfolio_id: i64) -> Result<Pending, WebError> {
+    let limits = approval_limits(conn, portfolio_id).await?;
     let mut plans = Vec::new();
     for plan in stored::list_plans(conn, portfolio_id, None, &[PLAN_PENDING]).await? {
         let installments = stored::plan_installments(conn, plan.id).await?;
-        let required = plan_required_role(&installments, &plan);
+        let required = plan_required_role(&limits, &plan, &installments);
         plans.push((plan, required));
     }
     let offers = stored::list_offers(conn, portfolio_id, None, &[OFFER_PENDING]).await?;

@@ -7,7 +7,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use chrono::Months;
-use recobro_app::negotiation::plans::{self, PlanProposal, PlanRequest, plan_limits};
+use recobro_app::negotiation::limits::ApprovalLimits;
+use recobro_app::negotiation::plans::{self, PlanProposal, PlanRequest, plan_required_role};
 use recobro_core::Currency;
 use recobro_core::plan::{Frequency, InterestMethod, LimitBreach, MAX_ANNUAL_RATE_PERCENT, MAX_INSTALLMENTS};
 use recobro_core::settlement::ApproverRole;
@@ -16,7 +17,10 @@ use recobro_store::negotiation::{self as stored, InstallmentRecord, PlanRecord};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use super::negotiation::{self, FieldErrors, RecordQuery, RecordState, NegotiationTarget, Refusal, amount_example, decision_date, format_decimal, negotiation_target, negotiator, parse_user_amount, parse_user_percent, read_decision, refusal};
+use super::negotiation::{
+    self, DecisionOutcome, FieldErrors, NegotiationTarget, RecordKind, RecordQuery, RecordState, Refusal, amount_example, format_decimal, negotiation_target, negotiator, parse_user_amount,
+    parse_user_percent, refusal,
+};
 use super::{Layout, PageError, PageResult, render, viewable_portfolio};
 use crate::AppState;
 use crate::auth::SignedIn;
@@ -128,6 +132,7 @@ async fn show_form(
     let tr = user.tr;
     let mut conn = state.store.acquire().await.map_err(|error| PageError::new(tr, error))?;
     let pending = negotiation::pending_count(&mut conn, user, target.portfolio.id).await.map_err(|error| PageError::new(tr, error))?;
+    let limits = negotiation::approval_limits(&mut conn, target.portfolio.id).await.map_err(|error| PageError::new(tr, error))?;
     drop(conn);
 
     let role = negotiator(user)?.role;
@@ -144,7 +149,7 @@ async fn show_form(
         frequencies: Frequency::ALL.iter().map(|frequency| frequency.code()).collect(),
         methods: vec![InterestMethod::French.code(), InterestMethod::Flat.code()],
         amount_hint: tr.t_args("negotiation-amount-hint", &[("example", amount_example(tr).to_string())]),
-        limits_hint: limits_hint(tr, role),
+        limits_hint: limits_hint(tr, &limits, role),
         errors,
         refusal,
         preview,
@@ -155,20 +160,16 @@ async fn show_form(
 }
 
 /// Describes the limits within which the user's own proposals take effect
-/// at once.
-fn limits_hint(tr: Translator, role: ApproverRole) -> String {
-    if role == ApproverRole::Director {
-        return tr.t("plan-limits-none");
+/// at once, under the portfolio's approval limits.
+fn limits_hint(tr: Translator, limits: &ApprovalLimits, role: ApproverRole) -> String {
+    let level = limits.level(role);
+    let installments = ("installments", level.max_installments.to_string());
+    let percent = ("percent", format_decimal(tr, level.min_down_payment_percent));
+    match level.max_term_days {
+        Some(days) => tr.t_args("plan-limits-hint", &[installments, percent, ("days", days.to_string())]),
+        None if level.max_installments >= MAX_INSTALLMENTS && level.min_down_payment_percent.is_zero() => tr.t("plan-limits-none"),
+        None => tr.t_args("plan-limits-hint-no-term", &[installments, percent]),
     }
-    let limits = plan_limits(role);
-    tr.t_args(
-        "plan-limits-hint",
-        &[
-            ("installments", limits.max_installments.to_string()),
-            ("percent", format_decimal(tr, limits.min_down_payment_percent)),
-            ("days", limits.max_term_days.to_string()),
-        ],
-    )
 }
 
 /// Checks the fields and builds the request, or returns a message for
@@ -356,6 +357,8 @@ struct PlanPage {
     notice: Option<String>,
     can_decide: bool,
     decision_action: String,
+    /// The agreement letter as a PDF.
+    letter_path: String,
     reason: String,
     reason_error: String,
     refusal: Option<String>,
@@ -381,19 +384,21 @@ async fn show_plan(state: &AppState, user: &SignedIn, code: String, id: i64, mut
     let installments = stored::plan_installments(&mut conn, plan.id).await.map_err(fail)?;
     let documents = stored::plan_documents(&mut conn, plan.id).await.map_err(fail)?;
     let pending = negotiation::pending_count(&mut conn, user, portfolio.id).await.map_err(fail)?;
+    let limits = negotiation::approval_limits(&mut conn, portfolio.id).await.map_err(|error| PageError::new(tr, error))?;
     drop(conn);
 
     // A plan within the proposer's limits was saved active, else proposed.
     if record_state.saved {
         record_state.notice = Some(if plan.status == "active" { tr.t("plan-saved-active") } else { tr.t("plan-saved-proposed") });
     }
-    let required_role = tr.label("approver", negotiation::plan_required_role(&installments, &plan).code());
+    let required_role = tr.label("approver", plan_required_role(&limits, &plan, &installments).code());
     let mut layout = Layout::new(user, tr.t_args("plan-title", &[("id", plan.id.to_string())]), Some(&portfolio), "customers");
     layout.pending_approvals = pending;
     let page = PlanPage {
         tr,
         layout,
         decision_action: format!("/p/{code}/plans/{}/decision", plan.id),
+        letter_path: format!("/p/{code}/plans/{}/letter", plan.id),
         code,
         can_decide: authz::allows(user.actor.role, Permission::ApproveNegotiation) && plan.status == negotiation::PLAN_PENDING,
         plan,
@@ -410,35 +415,15 @@ async fn show_plan(state: &AppState, user: &SignedIn, code: String, id: i64, mut
     Ok(response)
 }
 
+/// Sends the plan's agreement letter as a PDF in the customer's language.
+pub async fn letter(State(state): State<AppState>, user: SignedIn, Path((code, id)): Path<(String, i64)>) -> PageResult {
+    negotiation::send_letter(&state, &user, &code, id, RecordKind::Plan).await
+}
+
 /// Approves or rejects a proposed plan.
 pub async fn decide(State(state): State<AppState>, user: SignedIn, Path((code, id)): Path<(String, i64)>, axum::Form(form): axum::Form<negotiation::DecisionForm>) -> PageResult {
-    let tr = user.tr;
-    let decision = match read_decision(&user, &form)? {
-        Ok(decision) => decision,
-        Err(reason_error) => {
-            let record_state = RecordState { reason_error, ..RecordState::default() };
-            return show_plan(&state, &user, code, id, record_state, StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
-    };
-    let by = negotiator(&user)?;
-    let fail = |error| PageError::new(tr, error);
-
-    let mut tx = state.store.begin().await.map_err(fail)?;
-    let portfolio = viewable_portfolio(&mut tx, &user, &code).await?;
-    let plan = stored::find_plan(&mut tx, portfolio.id, id).await.map_err(fail)?.ok_or_else(|| PageError::new(tr, WebError::NotFound))?;
-    let on = decision_date(&mut tx, portfolio.id, plan.agreed_on).await.map_err(|error| PageError::new(tr, error))?;
-    match plans::decide_plan(&mut tx, &code, id, &by, decision.approve, on, decision.reason.as_deref()).await {
-        Ok(plan) => {
-            tx.commit().await.map_err(|error| PageError::new(tr, recobro_store::StoreError::from(error)))?;
-            tracing::info!(user = %user.actor.username, portfolio = %code, plan = plan.id, status = %plan.status, "payment plan decided");
-            let decided = if decision.approve { "approved" } else { "rejected" };
-            Ok(Redirect::to(&format!("/p/{code}/plans/{id}?decided={decided}")).into_response())
-        }
-        Err(error) => {
-            drop(tx);
-            let Refusal { status, message } = refusal(tr, error)?;
-            let record_state = RecordState { reason: decision.reason.unwrap_or_default(), refusal: Some(message), ..RecordState::default() };
-            show_plan(&state, &user, code, id, record_state, status).await
-        }
+    match negotiation::decide_record(&state, &user, &code, id, &form, RecordKind::Plan).await? {
+        DecisionOutcome::Decided(response) => Ok(response),
+        DecisionOutcome::Refused(record_state, status) => show_plan(&state, &user, code, id, record_state, status).await,
     }
 }

@@ -6,17 +6,19 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
+use recobro_app::negotiation::limits::ApprovalLimits;
 use recobro_app::negotiation::settlements::{self, OfferRequest, WaiverAmount};
+use recobro_app::statement::{StatementError, statement_of};
 use recobro_core::Currency;
-use recobro_core::settlement::{ApproverRole, AuthorityMatrix};
+use recobro_core::settlement::ApproverRole;
 use recobro_store::ledger::CustomerData;
 use recobro_store::negotiation::{self as stored, OfferRecord};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::negotiation::{
-    self, FieldErrors, NegotiationTarget, RecordQuery, RecordState, Refusal, amount_example, decision_date, format_decimal, negotiation_target, negotiator, parse_user_amount,
-    parse_user_percent, read_decision, refusal,
+    self, DecisionOutcome, FieldErrors, NegotiationTarget, RecordKind, RecordQuery, RecordState, Refusal, amount_example, format_decimal, negotiation_target, negotiator,
+    parse_user_amount, parse_user_percent, refusal,
 };
 use super::{Layout, PageError, PageResult, render, viewable_portfolio};
 use crate::AppState;
@@ -58,29 +60,73 @@ struct OfferFormPage {
     /// How to type amounts, with an example in the user's format.
     amount_hint: String,
     authority_hint: String,
+    /// The source of the interest owed, shown when the form opens.
+    interest_hint: Option<String>,
     errors: FieldErrors,
     refusal: Option<String>,
 }
 
+/// Shows the offer form with the interest owed and the fees taken from the
+/// customer's late-interest statement as of the offer date. Both stay
+/// editable.
 pub async fn form(State(state): State<AppState>, user: SignedIn, Path((code, reference)): Path<(String, String)>) -> PageResult {
     let target = negotiation_target(&state, &user, &code, &reference).await?;
+    let tr = user.tr;
+    let owed = statement_owed(&state, &target).await.map_err(|error| PageError::new(tr, error))?;
+    let (interest_minor, fees_minor, interest_hint) = match owed {
+        Ok((interest_minor, fees_minor)) => (interest_minor, fees_minor, tr.t_args("settlement-interest-from-statement", &[("date", tr.date(&target.as_of))])),
+        // NOTE: the statement's reason is in English only.
+        Err(detail) => (0, 0, tr.t_args("settlement-interest-statement-failed", &[("detail", detail)])),
+    };
+    let currency = target.currency.code();
     let form = OfferForm {
-        interest_owed: user.tr.money(&0, target.currency.code()),
-        fees_owed: user.tr.money(&0, target.currency.code()),
-        principal_discount: user.tr.money(&0, target.currency.code()),
+        interest_owed: tr.money(&interest_minor, currency),
+        fees_owed: tr.money(&fees_minor, currency),
+        principal_discount: tr.money(&0, currency),
         pay_by: (target.as_of + chrono::Duration::days(DEFAULT_PAY_BY_DAYS)).to_string(),
         ..OfferForm::default()
     };
-    show_form(&state, &user, code, target, form, FieldErrors::default(), None, StatusCode::OK).await
+    show_form(&state, &user, code, target, form, FieldErrors::default(), None, Some(interest_hint), StatusCode::OK).await
+}
+
+/// Computes the interest and the fees the customer owes in the offer's
+/// currency as of the offer date, from the late-interest statement.
+/// Returns the reason as the inner error when the statement cannot be
+/// computed, such as a regime that does not accept the currency.
+async fn statement_owed(state: &AppState, target: &NegotiationTarget) -> Result<Result<(i64, i64), String>, WebError> {
+    let mut conn = state.store.acquire().await?;
+    let computed = statement_of(&mut conn, target.portfolio.clone(), target.customer_id, target.customer.clone(), target.as_of).await;
+    match computed {
+        Ok(statement) => {
+            let totals = statement.totals.iter().find(|totals| totals.currency == target.currency);
+            Ok(Ok(totals.map_or((0, 0), |totals| (totals.interest_minor, totals.fees_minor))))
+        }
+        Err(StatementError::Store(error)) => Err(WebError::Store(error)),
+        Err(error) => {
+            tracing::warn!(%error, portfolio = %target.portfolio.code, customer = %target.customer.external_ref, "interest statement for the offer form failed");
+            Ok(Err(error.to_string()))
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn show_form(state: &AppState, user: &SignedIn, code: String, target: NegotiationTarget, form: OfferForm, errors: FieldErrors, refusal: Option<String>, status: StatusCode) -> PageResult {
+async fn show_form(
+    state: &AppState,
+    user: &SignedIn,
+    code: String,
+    target: NegotiationTarget,
+    form: OfferForm,
+    errors: FieldErrors,
+    refusal: Option<String>,
+    interest_hint: Option<String>,
+    status: StatusCode,
+) -> PageResult {
     let tr = user.tr;
     let fail = |error| PageError::new(tr, error);
     let mut conn = state.store.acquire().await.map_err(fail)?;
     let open = stored::open_documents(&mut conn, target.customer_id, target.currency).await.map_err(fail)?;
     let pending = negotiation::pending_count(&mut conn, user, target.portfolio.id).await.map_err(fail)?;
+    let limits = negotiation::approval_limits(&mut conn, target.portfolio.id).await.map_err(|error| PageError::new(tr, error))?;
     drop(conn);
 
     let principal_minor: i64 = open.iter().filter(|document| !document.disputed).map(|document| document.open_minor).sum();
@@ -96,7 +142,8 @@ async fn show_form(state: &AppState, user: &SignedIn, code: String, target: Nego
         currency: target.currency,
         form,
         amount_hint: tr.t_args("negotiation-amount-hint", &[("example", amount_example(tr).to_string())]),
-        authority_hint: authority_hint(tr, role),
+        authority_hint: authority_hint(tr, &limits, role),
+        interest_hint,
         errors,
         refusal,
     };
@@ -105,14 +152,17 @@ async fn show_form(state: &AppState, user: &SignedIn, code: String, target: Nego
     Ok(response)
 }
 
-/// Describes what the user's own offers may forgive without approval.
-fn authority_hint(tr: Translator, role: ApproverRole) -> String {
-    match AuthorityMatrix::default().authority(role) {
-        Some(authority) => match (authority.max_interest_waiver_percent, authority.max_principal_discount_percent) {
-            (Some(interest), Some(principal)) => tr.t_args("settlement-authority-hint", &[("interest", format_decimal(tr, interest)), ("principal", format_decimal(tr, principal))]),
-            _ => tr.t("settlement-authority-none"),
-        },
-        None => tr.t("settlement-authority-none"),
+/// Describes what the user's own offers may forgive without approval
+/// under the portfolio's approval limits. A percent without a limit shows
+/// as 100 %, all of it.
+fn authority_hint(tr: Translator, limits: &ApprovalLimits, role: ApproverRole) -> String {
+    let waiver = limits.level(role).waiver;
+    match (waiver.max_interest_waiver_percent, waiver.max_principal_discount_percent) {
+        (None, None) => tr.t("settlement-authority-none"),
+        (interest, principal) => {
+            let percent = |value: Option<Decimal>| format_decimal(tr, value.unwrap_or(Decimal::ONE_HUNDRED));
+            tr.t_args("settlement-authority-hint", &[("interest", percent(interest)), ("principal", percent(principal))])
+        }
     }
 }
 
@@ -186,12 +236,12 @@ pub async fn submit(State(state): State<AppState>, user: SignedIn, Path((code, r
     let target = negotiation_target(&state, &user, &code, &reference).await?;
     let request = match validate(tr, &form, &target) {
         Ok(request) => request,
-        Err(errors) => return show_form(&state, &user, code, target, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(errors) => return show_form(&state, &user, code, target, form, errors, None, None, StatusCode::UNPROCESSABLE_ENTITY).await,
     };
     let by = negotiator(&user)?;
 
     let mut tx = state.store.begin().await.map_err(|error| PageError::new(tr, error))?;
-    match settlements::make_offer(&mut tx, &request, &by, &AuthorityMatrix::default()).await {
+    match settlements::make_offer(&mut tx, &request, &by).await {
         Ok(offer) => {
             tx.commit().await.map_err(|error| PageError::new(tr, recobro_store::StoreError::from(error)))?;
             tracing::info!(user = %user.actor.username, portfolio = %code, offer = offer.id, status = %offer.status, "settlement offer made");
@@ -200,7 +250,7 @@ pub async fn submit(State(state): State<AppState>, user: SignedIn, Path((code, r
         Err(error) => {
             drop(tx);
             let Refusal { status, message } = refusal(tr, error)?;
-            show_form(&state, &user, code, target, form, FieldErrors::default(), Some(message), status).await
+            show_form(&state, &user, code, target, form, FieldErrors::default(), Some(message), None, status).await
         }
     }
 }
@@ -216,6 +266,8 @@ struct OfferPage {
     notice: Option<String>,
     can_decide: bool,
     decision_action: String,
+    /// The offer letter as a PDF.
+    letter_path: String,
     reason: String,
     reason_error: String,
     refusal: Option<String>,
@@ -252,6 +304,7 @@ async fn show_offer(state: &AppState, user: &SignedIn, code: String, id: i64, mu
         tr,
         layout,
         decision_action: format!("/p/{code}/settlements/{}/decision", offer.id),
+        letter_path: format!("/p/{code}/settlements/{}/letter", offer.id),
         code,
         can_decide: authz::allows(user.actor.role, Permission::ApproveNegotiation) && offer.status == negotiation::OFFER_PENDING,
         owed_minor: offer.principal_minor + offer.interest_minor + offer.fees_minor,
@@ -266,35 +319,15 @@ async fn show_offer(state: &AppState, user: &SignedIn, code: String, id: i64, mu
     Ok(response)
 }
 
+/// Sends the offer letter as a PDF in the customer's language.
+pub async fn letter(State(state): State<AppState>, user: SignedIn, Path((code, id)): Path<(String, i64)>) -> PageResult {
+    negotiation::send_letter(&state, &user, &code, id, RecordKind::Offer).await
+}
+
 /// Approves or rejects an offer pending approval.
 pub async fn decide(State(state): State<AppState>, user: SignedIn, Path((code, id)): Path<(String, i64)>, axum::Form(form): axum::Form<negotiation::DecisionForm>) -> PageResult {
-    let tr = user.tr;
-    let decision = match read_decision(&user, &form)? {
-        Ok(decision) => decision,
-        Err(reason_error) => {
-            let record_state = RecordState { reason_error, ..RecordState::default() };
-            return show_offer(&state, &user, code, id, record_state, StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
-    };
-    let by = negotiator(&user)?;
-    let fail = |error| PageError::new(tr, error);
-
-    let mut tx = state.store.begin().await.map_err(fail)?;
-    let portfolio = viewable_portfolio(&mut tx, &user, &code).await?;
-    let offer = stored::find_offer(&mut tx, portfolio.id, id).await.map_err(fail)?.ok_or_else(|| PageError::new(tr, WebError::NotFound))?;
-    let on = decision_date(&mut tx, portfolio.id, offer.offered_on).await.map_err(|error| PageError::new(tr, error))?;
-    match settlements::decide_offer(&mut tx, &code, id, &by, &AuthorityMatrix::default(), decision.approve, on, decision.reason.as_deref()).await {
-        Ok(offer) => {
-            tx.commit().await.map_err(|error| PageError::new(tr, recobro_store::StoreError::from(error)))?;
-            tracing::info!(user = %user.actor.username, portfolio = %code, offer = offer.id, status = %offer.status, "settlement offer decided");
-            let decided = if decision.approve { "approved" } else { "rejected" };
-            Ok(Redirect::to(&format!("/p/{code}/settlements/{id}?decided={decided}")).into_response())
-        }
-        Err(error) => {
-            drop(tx);
-            let Refusal { status, message } = refusal(tr, error)?;
-            let record_state = RecordState { reason: decision.reason.unwrap_or_default(), refusal: Some(message), ..RecordState::default() };
-            show_offer(&state, &user, code, id, record_state, status).await
-        }
+    match negotiation::decide_record(&state, &user, &code, id, &form, RecordKind::Offer).await? {
+        DecisionOutcome::Decided(response) => Ok(response),
+        DecisionOutcome::Refused(record_state, status) => show_offer(&state, &user, code, id, record_state, status).await,
     }
 }

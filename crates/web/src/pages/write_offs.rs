@@ -13,7 +13,7 @@ use recobro_store::negotiation::{self as stored, WriteOffRecord};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use super::negotiation::{self, FieldErrors, NegotiationTarget, RecordQuery, RecordState, Refusal, amount_example, decision_date, negotiation_target, negotiator, parse_user_amount, read_decision, refusal};
+use super::negotiation::{self, DecisionOutcome, FieldErrors, NegotiationTarget, RecordKind, RecordQuery, RecordState, Refusal, amount_example, negotiation_target, negotiator, parse_user_amount, refusal};
 use super::{Layout, PageError, PageResult, render, viewable_portfolio};
 use crate::AppState;
 use crate::auth::SignedIn;
@@ -187,33 +187,8 @@ async fn show_record(state: &AppState, user: &SignedIn, code: String, id: i64, r
 
 /// Approves or rejects a pending write-off.
 pub async fn decide(State(state): State<AppState>, user: SignedIn, Path((code, id)): Path<(String, i64)>, axum::Form(form): axum::Form<negotiation::DecisionForm>) -> PageResult {
-    let tr = user.tr;
-    let decision = match read_decision(&user, &form)? {
-        Ok(decision) => decision,
-        Err(reason_error) => {
-            let record_state = RecordState { reason_error, ..RecordState::default() };
-            return show_record(&state, &user, code, id, record_state, StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
-    };
-    let by = negotiator(&user)?;
-    let fail = |error| PageError::new(tr, error);
-
-    let mut tx = state.store.begin().await.map_err(fail)?;
-    let portfolio = viewable_portfolio(&mut tx, &user, &code).await?;
-    let record = stored::find_write_off(&mut tx, portfolio.id, id).await.map_err(fail)?.ok_or_else(|| PageError::new(tr, WebError::NotFound))?;
-    let on = decision_date(&mut tx, portfolio.id, record.requested_on).await.map_err(|error| PageError::new(tr, error))?;
-    match write_offs::decide_write_off(&mut tx, &code, id, &by, decision.approve, on, decision.reason.as_deref()).await {
-        Ok(record) => {
-            tx.commit().await.map_err(|error| PageError::new(tr, recobro_store::StoreError::from(error)))?;
-            tracing::info!(user = %user.actor.username, portfolio = %code, write_off = record.id, status = %record.status, "write-off decided");
-            let decided = if decision.approve { "approved" } else { "rejected" };
-            Ok(Redirect::to(&format!("/p/{code}/write-offs/{id}?decided={decided}")).into_response())
-        }
-        Err(error) => {
-            drop(tx);
-            let Refusal { status, message } = refusal(tr, error)?;
-            let record_state = RecordState { reason: decision.reason.unwrap_or_default(), refusal: Some(message), ..RecordState::default() };
-            show_record(&state, &user, code, id, record_state, status).await
-        }
+    match negotiation::decide_record(&state, &user, &code, id, &form, RecordKind::WriteOff).await? {
+        DecisionOutcome::Decided(response) => Ok(response),
+        DecisionOutcome::Refused(record_state, status) => show_record(&state, &user, code, id, record_state, status).await,
     }
 }

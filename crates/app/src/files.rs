@@ -1,0 +1,256 @@
+//! The customer file (expediente): uploads checked before anything is
+//! stored, the kinds each scope requires, each customer's checklist, and
+//! the report of files that are incomplete or out of date.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use recobro_core::customer_file::{self, FileError, FileGap, FileKind, FileOnRecord, RequirementScope};
+use recobro_store::files::{self, CustomerFile, NewCustomerFile};
+use recobro_store::portfolio::Portfolio;
+use recobro_store::{Conn, Store, StoreError, browse, cases, portfolio, users};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, thiserror::Error)]
+pub enum FilesError {
+    #[error("portfolio {0:?} not found: see `recobro portfolio list`")]
+    UnknownPortfolio(String),
+    #[error("customer {0:?} not found in this portfolio")]
+    UnknownCustomer(String),
+    #[error("file {0} not found in this portfolio")]
+    UnknownFile(i64),
+    #[error(transparent)]
+    Invalid(#[from] FileError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// An upload as received from a form or the command line.
+#[derive(Debug, Clone)]
+pub struct Upload<'a> {
+    pub customer_ref: &'a str,
+    pub kind: &'a str,
+    pub file_name: &'a str,
+    pub content: &'a [u8],
+    pub issued_on: Option<NaiveDate>,
+    pub expires_on: Option<NaiveDate>,
+    pub note: Option<&'a str>,
+}
+
+/// Checks an upload and stores it in the customer's file, content and
+/// record in one transaction, then audits it. A rejected upload writes
+/// nothing.
+pub async fn upload(store: &Store, portfolio_code: &str, upload: &Upload<'_>, max_bytes: u64, by: &str) -> Result<CustomerFile, FilesError> {
+    let kind = FileKind::parse(upload.kind)?;
+    let checked = customer_file::check_upload(upload.file_name, upload.content, max_bytes)?;
+    customer_file::check_dates(upload.issued_on, upload.expires_on)?;
+    let sha256 = hex::encode(Sha256::digest(upload.content));
+
+    let mut tx = store.begin().await?;
+    let portfolio = find_portfolio(&mut tx, portfolio_code).await?;
+    let customer_id = find_customer(&mut tx, portfolio.id, upload.customer_ref).await?;
+
+    files::put_blob(&mut tx, &sha256, upload.content).await?;
+    let record = NewCustomerFile {
+        customer_id,
+        kind: kind.code(),
+        file_name: &checked.file_name,
+        content_type: checked.file_type.content_type(),
+        size_bytes: upload.content.len() as i64,
+        sha256: &sha256,
+        issued_on: upload.issued_on,
+        expires_on: upload.expires_on,
+        note: upload.note.map(str::trim).filter(|note| !note.is_empty()),
+        uploaded_by: by,
+    };
+    let id = files::insert_customer_file(&mut tx, portfolio.id, &record).await?;
+    let detail = format!("customer {}: {} {} ({} bytes, sha256 {sha256})", upload.customer_ref, kind.code(), checked.file_name, upload.content.len());
+    users::insert_audit_event(&mut tx, by, "customer_file.upload", &format!("portfolio:{portfolio_code}"), Some(&detail)).await?;
+    let stored = files::find_customer_file(&mut tx, portfolio.id, id).await?.ok_or(FilesError::UnknownFile(id))?;
+    tx.commit().await.map_err(StoreError::from)?;
+
+    Ok(stored)
+}
+
+/// A document's record and content, for a download.
+pub async fn download(store: &Store, portfolio_code: &str, file_id: i64) -> Result<(CustomerFile, Vec<u8>), FilesError> {
+    let mut conn = store.acquire().await?;
+    let portfolio = find_portfolio(&mut conn, portfolio_code).await?;
+    let file = files::find_customer_file(&mut conn, portfolio.id, file_id).await?.ok_or(FilesError::UnknownFile(file_id))?;
+    let content = files::get_blob(&mut conn, &file.sha256).await?.ok_or(FilesError::UnknownFile(file_id))?;
+    Ok((file, content))
+}
+
+/// Takes a document out of the customer's file; the record and content
+/// stay for the audit trail.
+pub async fn remove(store: &Store, portfolio_code: &str, file_id: i64, by: &str) -> Result<CustomerFile, FilesError> {
+    let mut tx = store.begin().await?;
+    let portfolio = find_portfolio(&mut tx, portfolio_code).await?;
+    let file = files::find_customer_file(&mut tx, portfolio.id, file_id).await?.ok_or(FilesError::UnknownFile(file_id))?;
+    files::remove_customer_file(&mut tx, portfolio.id, file_id, by).await?;
+    let detail = format!("customer {}: {} {} removed", file.customer_ref, file.kind, file.file_name);
+    users::insert_audit_event(&mut tx, by, "customer_file.remove", &format!("portfolio:{portfolio_code}"), Some(&detail)).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(file)
+}
+
+/// The kinds each scope requires in a portfolio.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Requirements {
+    pub customer: Vec<FileKind>,
+    pub legal: Vec<FileKind>,
+    /// Whether the portfolio set its own; false when it keeps the defaults.
+    pub customer_set: bool,
+    pub legal_set: bool,
+}
+
+impl Requirements {
+    pub fn of(&self, scope: RequirementScope) -> &[FileKind] {
+        match scope {
+            RequirementScope::Customer => &self.customer,
+            RequirementScope::Legal => &self.legal,
+        }
+    }
+}
+
+pub async fn requirements(conn: &mut Conn, portfolio_id: i64) -> Result<Requirements, StoreError> {
+    let rows = files::requirements(conn, portfolio_id).await?;
+    let of_scope = |scope: RequirementScope| -> (Vec<FileKind>, bool) {
+        let stored: Vec<&str> = rows.iter().filter(|(row_scope, _)| row_scope == scope.code()).map(|(_, kind)| kind.as_str()).collect();
+        if stored.is_empty() {
+            return (scope.default_kinds(), false);
+        }
+        (stored.iter().filter_map(|kind| FileKind::parse(kind).ok()).collect(), true)
+    };
+    let (customer, customer_set) = of_scope(RequirementScope::Customer);
+    let (legal, legal_set) = of_scope(RequirementScope::Legal);
+    Ok(Requirements { customer, legal, customer_set, legal_set })
+}
+
+/// Sets the kinds one scope requires, from codes such as
+/// `contract,promissory_note`; an empty list requires nothing.
+pub async fn set_requirements(store: &Store, portfolio_code: &str, scope: &str, kinds: &[String], by: &str) -> Result<Requirements, FilesError> {
+    let scope = RequirementScope::parse(scope)?;
+    let mut parsed: Vec<FileKind> = kinds.iter().map(|kind| FileKind::parse(kind)).collect::<Result<_, _>>()?;
+    parsed.sort();
+    parsed.dedup();
+
+    let mut tx = store.begin().await?;
+    let portfolio = find_portfolio(&mut tx, portfolio_code).await?;
+    let codes: Vec<&str> = parsed.iter().map(FileKind::code).collect();
+    files::replace_requirements(&mut tx, portfolio.id, scope.code(), &codes).await?;
+    let detail = format!("scope {}: {}", scope.code(), if codes.is_empty() { "nothing".to_string() } else { codes.join(", ") });
+    users::insert_audit_event(&mut tx, by, "file_requirement.set", &format!("portfolio:{portfolio_code}"), Some(&detail)).await?;
+    let requirements = requirements(&mut tx, portfolio.id).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(requirements)
+}
+
+/// One scope of a customer's checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScopeCheck {
+    pub scope: RequirementScope,
+    pub required: Vec<FileKind>,
+    pub gaps: Vec<FileGap>,
+}
+
+/// A customer's file with its checklist on a date.
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomerChecklist {
+    pub customer_ref: String,
+    pub as_of: NaiveDate,
+    pub files: Vec<CustomerFile>,
+    pub scopes: Vec<ScopeCheck>,
+}
+
+impl CustomerChecklist {
+    pub fn gaps(&self, scope: RequirementScope) -> &[FileGap] {
+        self.scopes.iter().find(|check| check.scope == scope).map(|check| check.gaps.as_slice()).unwrap_or(&[])
+    }
+}
+
+pub async fn customer_checklist(store: &Store, portfolio_code: &str, customer_ref: &str, as_of: NaiveDate) -> Result<CustomerChecklist, FilesError> {
+    let mut conn = store.acquire().await?;
+    let portfolio = find_portfolio(&mut conn, portfolio_code).await?;
+    let customer_id = find_customer(&mut conn, portfolio.id, customer_ref).await?;
+    let requirements = requirements(&mut conn, portfolio.id).await?;
+    let files = files::customer_files(&mut conn, customer_id).await?;
+
+    let on_record = records_of(files.iter().map(|file| (file.kind.as_str(), file.expires_on)));
+    let scopes = RequirementScope::ALL
+        .into_iter()
+        .map(|scope| ScopeCheck { scope, required: requirements.of(scope).to_vec(), gaps: customer_file::checklist(requirements.of(scope), &on_record, as_of) })
+        .collect();
+    Ok(CustomerChecklist { customer_ref: customer_ref.to_string(), as_of, files, scopes })
+}
+
+fn records_of<'a>(files: impl Iterator<Item = (&'a str, Option<NaiveDate>)>) -> Vec<FileOnRecord> {
+    files.filter_map(|(kind, expires_on)| FileKind::parse(kind).ok().map(|kind| FileOnRecord { kind, expires_on })).collect()
+}
+
+/// The checklist gaps of every customer of a portfolio for one scope, by
+/// customer id; customers whose file is complete are left out.
+pub async fn gaps_by_customer(conn: &mut Conn, portfolio_id: i64, scope: RequirementScope, as_of: NaiveDate) -> Result<HashMap<i64, Vec<FileGap>>, StoreError> {
+    let requirements = requirements(conn, portfolio_id).await?;
+    let required = requirements.of(scope);
+    let files = files::files_by_customer(conn, portfolio_id).await?;
+    let customer_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM customer WHERE portfolio_id = $1").bind(portfolio_id).fetch_all(&mut *conn).await?;
+
+    let mut gaps = HashMap::new();
+    for customer_id in customer_ids {
+        let on_record = files.get(&customer_id).map(|list| records_of(list.iter().map(|(kind, expires_on)| (kind.as_str(), *expires_on)))).unwrap_or_default();
+        let customer_gaps = customer_file::checklist(required, &on_record, as_of);
+        if !customer_gaps.is_empty() {
+            gaps.insert(customer_id, customer_gaps);
+        }
+    }
+    Ok(gaps)
+}
+
+/// One customer of the incomplete-files report.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncompleteFile {
+    pub customer_ref: String,
+    pub name: String,
+    pub collector: Option<String>,
+    pub stage: Option<String>,
+    pub gaps: Vec<FileGap>,
+}
+
+/// The customers with an open collection case whose file lacks or has an
+/// expired document the scope requires, by customer reference.
+pub async fn incomplete_files(store: &Store, portfolio_code: &str, scope: RequirementScope, as_of: NaiveDate) -> Result<Vec<IncompleteFile>, FilesError> {
+    let mut conn = store.acquire().await?;
+    let portfolio = find_portfolio(&mut conn, portfolio_code).await?;
+    let gaps = gaps_by_customer(&mut conn, portfolio.id, scope, as_of).await?;
+    let customers: HashMap<i64, _> = recobro_store::reports::customer_infos(&mut conn, portfolio.id).await?.into_iter().map(|info| (info.id, info)).collect();
+    let open_cases = cases::load_cases(&mut conn, portfolio.id).await?;
+
+    let mut lines = BTreeMap::new();
+    for case in open_cases.iter().filter(|case| case.record.status == cases::CaseStatus::Open) {
+        let (Some(customer_gaps), Some(customer)) = (gaps.get(&case.record.customer_id), customers.get(&case.record.customer_id)) else {
+            continue;
+        };
+        lines.insert(
+            customer.external_ref.clone(),
+            IncompleteFile {
+                customer_ref: customer.external_ref.clone(),
+                name: customer.name.clone(),
+                collector: customer.collector.clone(),
+                stage: case.record.stage.clone(),
+                gaps: customer_gaps.clone(),
+            },
+        );
+    }
+    Ok(lines.into_values().collect())
+}
+
+async fn find_portfolio(conn: &mut Conn, code: &str) -> Result<Portfolio, FilesError> {
+    portfolio::find(conn, code).await?.ok_or_else(|| FilesError::UnknownPortfolio(code.to_string()))
+}
+
+async fn find_customer(conn: &mut Conn, portfolio_id: i64, customer_ref: &str) -> Result<i64, FilesError> {
+    let (customer_id, _) = browse::find_customer(conn, portfolio_id, customer_ref).await?.ok_or_else(|| FilesError::UnknownCustomer(customer_ref.to_string()))?;
+    Ok(customer_id)
+}
