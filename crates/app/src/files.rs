@@ -20,6 +20,10 @@ pub enum FilesError {
     UnknownCustomer(String),
     #[error("file {0} not found in this portfolio")]
     UnknownFile(i64),
+    #[error("user {0:?} not found or inactive: see `recobro user list`")]
+    UnknownUser(String),
+    #[error("user {username:?} has the role {role}, which may not {action}")]
+    NotAllowed { username: String, role: String, action: &'static str },
     #[error(transparent)]
     Invalid(#[from] FileError),
     #[error(transparent)]
@@ -50,6 +54,7 @@ pub async fn upload(store: &Store, portfolio_code: &str, upload: &Upload<'_>, ma
     let mut tx = store.begin().await?;
     let portfolio = find_portfolio(&mut tx, portfolio_code).await?;
     let customer_id = find_customer(&mut tx, portfolio.id, upload.customer_ref).await?;
+    check_uploader(&mut tx, portfolio.id, upload.customer_ref, by).await?;
 
     files::put_blob(&mut tx, &sha256, upload.content).await?;
     let record = NewCustomerFile {
@@ -88,6 +93,7 @@ pub async fn remove(store: &Store, portfolio_code: &str, file_id: i64, by: &str)
     let mut tx = store.begin().await?;
     let portfolio = find_portfolio(&mut tx, portfolio_code).await?;
     let file = files::find_customer_file(&mut tx, portfolio.id, file_id).await?.ok_or(FilesError::UnknownFile(file_id))?;
+    check_uploader(&mut tx, portfolio.id, &file.customer_ref, by).await?;
     files::remove_customer_file(&mut tx, portfolio.id, file_id, by).await?;
     let detail = format!("customer {}: {} {} removed", file.customer_ref, file.kind, file.file_name);
     users::insert_audit_event(&mut tx, by, "customer_file.remove", &format!("portfolio:{portfolio_code}"), Some(&detail)).await?;
@@ -137,6 +143,7 @@ pub async fn set_requirements(store: &Store, portfolio_code: &str, scope: &str, 
     parsed.dedup();
 
     let mut tx = store.begin().await?;
+    check_role(&mut tx, by, &["admin", "manager"], "change the documents a customer file requires").await?;
     let portfolio = find_portfolio(&mut tx, portfolio_code).await?;
     let codes: Vec<&str> = parsed.iter().map(FileKind::code).collect();
     files::replace_requirements(&mut tx, portfolio.id, scope.code(), &codes).await?;
@@ -219,16 +226,23 @@ pub struct IncompleteFile {
 }
 
 /// The customers with an open collection case whose file lacks or has an
-/// expired document the scope requires, by customer reference.
+/// expired document the scope requires, by customer reference. For the
+/// legal scope, only the cases at or past the judicial transfer threshold
+/// of the latest run count.
 pub async fn incomplete_files(store: &Store, portfolio_code: &str, scope: RequirementScope, as_of: NaiveDate) -> Result<Vec<IncompleteFile>, FilesError> {
     let mut conn = store.acquire().await?;
     let portfolio = find_portfolio(&mut conn, portfolio_code).await?;
     let gaps = gaps_by_customer(&mut conn, portfolio.id, scope, as_of).await?;
     let customers: HashMap<i64, _> = recobro_store::reports::customer_infos(&mut conn, portfolio.id).await?.into_iter().map(|info| (info.id, info)).collect();
     let open_cases = cases::load_cases(&mut conn, portfolio.id).await?;
+    // The legal checklist matters from the judicial transfer threshold on.
+    let min_days = match scope {
+        RequirementScope::Customer => 0,
+        RequirementScope::Legal => crate::policy::policy_in_force(&mut conn, portfolio.id, portfolio.currency, as_of).await.map(|policy| policy.legal_candidate_min_days()).unwrap_or(121),
+    };
 
     let mut lines = BTreeMap::new();
-    for case in open_cases.iter().filter(|case| case.record.status == cases::CaseStatus::Open) {
+    for case in open_cases.iter().filter(|case| case.record.status == cases::CaseStatus::Open && case.record.days_past_due >= min_days) {
         let (Some(customer_gaps), Some(customer)) = (gaps.get(&case.record.customer_id), customers.get(&case.record.customer_id)) else {
             continue;
         };
@@ -244,6 +258,29 @@ pub async fn incomplete_files(store: &Store, portfolio_code: &str, scope: Requir
         );
     }
     Ok(lines.into_values().collect())
+}
+
+/// Checks that `username` is an active user with one of `roles`.
+async fn check_role(conn: &mut Conn, username: &str, roles: &[&str], action: &'static str) -> Result<String, FilesError> {
+    let user = users::find_user(conn, username).await?.filter(|user| user.active).ok_or_else(|| FilesError::UnknownUser(username.to_string()))?;
+    if !roles.contains(&user.role.as_str()) {
+        return Err(FilesError::NotAllowed { username: user.username, role: user.role, action });
+    }
+    Ok(user.role)
+}
+
+/// Checks that `username` may change this customer's file: administrators,
+/// managers and legal staff for every customer, a collector for the
+/// customers assigned to them.
+async fn check_uploader(conn: &mut Conn, portfolio_id: i64, customer_ref: &str, username: &str) -> Result<(), FilesError> {
+    let role = check_role(conn, username, &["admin", "manager", "legal", "collector"], "change a customer file").await?;
+    if role == "collector" {
+        let (_, customer) = browse::find_customer(conn, portfolio_id, customer_ref).await?.ok_or_else(|| FilesError::UnknownCustomer(customer_ref.to_string()))?;
+        if customer.collector.as_deref() != Some(username) {
+            return Err(FilesError::NotAllowed { username: username.to_string(), role, action: "change the file of a customer assigned to another collector" });
+        }
+    }
+    Ok(())
 }
 
 async fn find_portfolio(conn: &mut Conn, code: &str) -> Result<Portfolio, FilesError> {

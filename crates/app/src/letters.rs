@@ -379,6 +379,8 @@ async fn stage_candidates(
     let standings = standing::load(conn, portfolio.id, as_of).await?;
     // NOTE: this reads today's plans, not the plans active on the as-of date.
     let under_plan_ids = negotiation::customers_under_plan(conn, portfolio.id).await?;
+    // A case with a law firm, or closed after one, is the firm's to write to.
+    let with_firm = crate::legal::customers_with_firm_or_closed(conn, portfolio.id).await?;
     let mut by_reference: BTreeMap<String, Candidate> = BTreeMap::new();
     let mut under_plan = 0;
     for (customer_id, (currency, standing)) in standings.case_standings() {
@@ -391,6 +393,9 @@ async fn stage_candidates(
         }
         if under_plan_ids.contains(&customer_id) {
             under_plan += 1;
+            continue;
+        }
+        if with_firm.contains(&customer_id) {
             continue;
         }
         by_reference.insert(customer.external_ref.clone(), Candidate { customer_id, currency, days_past_due: standing.days_past_due(as_of) });

@@ -202,6 +202,7 @@ test_on_each_engine!(uci_transfers, transfers);
 async fn rejected_uploads(url: String) {
     let store = open_store(&url).await;
     import_uci(&store).await;
+    add_users(&store).await;
     let files_before = count_rows(&store, "customer_file").await;
     let blobs_before = count_rows(&store, "stored_blob").await;
 
@@ -223,8 +224,12 @@ async fn rejected_uploads(url: String) {
     assert!(matches!(disguised, Err(FilesError::Invalid(FileError::ContentMismatch { .. }))), "{disguised:?}");
     let unknown_customer = files::upload(&store, PORTFOLIO, &Upload { customer_ref: "no-such", kind: "contract", file_name: "c.pdf", content: PDF, issued_on: None, expires_on: None, note: None }, 1_000, "marta").await;
     assert!(matches!(unknown_customer, Err(FilesError::UnknownCustomer(_))), "{unknown_customer:?}");
+    let viewer = files::upload(&store, PORTFOLIO, &Upload { customer_ref: "1", kind: "contract", file_name: "c.pdf", content: PDF, issued_on: None, expires_on: None, note: None }, 1_000, "nobody").await;
+    assert!(matches!(viewer, Err(FilesError::UnknownUser(_))), "{viewer:?}");
+    let other_collector = files::upload(&store, PORTFOLIO, &Upload { customer_ref: "1", kind: "contract", file_name: "c.pdf", content: PDF, issued_on: None, expires_on: None, note: None }, 1_000, "ana").await;
+    assert!(matches!(other_collector, Err(FilesError::NotAllowed { .. })), "an unassigned customer is not ana's: {other_collector:?}");
 
-    assert_eq!(traversal.unwrap_err().to_string(), "the file name \"../../etc/contract.pdf\" is not allowed: it must be a plain name without folders, \"..\" or control characters");
+    assert_eq!(traversal.unwrap_err().to_string(), "the file name \"../../etc/contract.pdf\" is not allowed: it must be a plain name, without folders, a leading dot or control characters");
     assert_eq!(count_rows(&store, "customer_file").await, files_before, "a rejected upload stores no record");
     assert_eq!(count_rows(&store, "stored_blob").await, blobs_before, "a rejected upload stores no content");
 

@@ -2,6 +2,7 @@
 //! registry), `recobro legal` (judicial transfers and referrals), and the
 //! reports `report health`, `report files` and `report referrals`.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -16,6 +17,14 @@ use recobro_core::money::format_minor;
 use recobro_store::Store;
 
 use crate::{emit_table, parse_date, parse_format};
+
+/// Appends one formatted line to a `String`.
+macro_rules! writeln_text {
+    ($text:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($text, $($arg)*);
+    }};
+}
 
 #[derive(Subcommand)]
 pub enum FileCommand {
@@ -385,7 +394,7 @@ pub async fn legal_command(store: &Store, command: LegalCommand) -> Result<()> {
                 println!("{}", serde_json::to_string_pretty(&report)?);
                 return Ok(());
             }
-            print_proposals(&report);
+            std::io::stdout().write_all(proposals_text(&report).as_bytes())?;
             Ok(())
         }
         LegalCommand::Approve { portfolio, id, firm, by, date, reason } => {
@@ -470,6 +479,11 @@ pub async fn legal_command(store: &Store, command: LegalCommand) -> Result<()> {
         }
         LegalCommand::Packet { portfolio, id, output } => {
             let (name, content) = legal::referral_packet(store, &portfolio, id).await?;
+            // A path ending in a separator names a folder, created when missing.
+            let names_folder = output.as_os_str().to_string_lossy().ends_with(std::path::MAIN_SEPARATOR);
+            if names_folder {
+                std::fs::create_dir_all(&output).with_context(|| format!("cannot create the folder {}", output.display()))?;
+            }
             let target = if output.is_dir() { output.join(&name) } else { output };
             write_file(&target, &content)?;
             println!("wrote the case packet of referral {id} ({} bytes) to {}", content.len(), target.display());
@@ -482,8 +496,10 @@ fn write_file(path: &Path, content: &[u8]) -> Result<()> {
     std::fs::write(path, content).with_context(|| format!("cannot write {}", path.display()))
 }
 
-fn print_proposals(report: &legal::ProposalReport) {
-    println!("judicial transfer candidates of {} as of {} (more than {} days past due)", report.portfolio, report.as_of, report.min_days_past_due - 1);
+/// Formats the proposal report for the terminal.
+fn proposals_text(report: &legal::ProposalReport) -> String {
+    let mut text = String::new();
+    writeln_text!(text, "judicial transfer candidates of {} as of {} (more than {} days past due)", report.portfolio, report.as_of, report.min_days_past_due - 1);
     let line = |candidate: &TransferCandidate| {
         format!(
             "  {:<12} {:<30} {:>5} days  {} {:>14}",
@@ -494,23 +510,24 @@ fn print_proposals(report: &legal::ProposalReport) {
             candidate.balance
         )
     };
-    println!("proposed, file complete: {}", report.proposed.len());
+    writeln_text!(text, "proposed, file complete: {}", report.proposed.len());
     for candidate in &report.proposed {
         let id = candidate.referral_id.map(|id| format!("  referral {id}")).unwrap_or_else(|| "  (proposed by the next run)".into());
-        println!("{}{id}", line(candidate));
+        writeln_text!(text, "{}{id}", line(candidate));
     }
-    println!("held back, file incomplete: {}", report.incomplete.len());
+    writeln_text!(text, "held back, file incomplete: {}", report.incomplete.len());
     for candidate in &report.incomplete {
-        println!("{}  missing: {}", line(candidate), describe_gaps(&candidate.missing));
+        writeln_text!(text, "{}  file: {}", line(candidate), describe_gaps(&candidate.missing));
     }
-    println!("rejected by a manager in the last {} days: {}", legal::REJECTION_PAUSE_DAYS, report.rejected.len());
+    writeln_text!(text, "rejected by a manager in the last {} days: {}", legal::REJECTION_PAUSE_DAYS, report.rejected.len());
     for candidate in &report.rejected {
-        println!("{}  rejected on {}", line(candidate), candidate.rejected_on.map(|date| date.to_string()).unwrap_or_default());
+        writeln_text!(text, "{}  rejected on {}", line(candidate), candidate.rejected_on.map(|date| date.to_string()).unwrap_or_default());
     }
-    println!("already with a law firm: {}", report.with_firm.len());
+    writeln_text!(text, "already with a law firm: {}", report.with_firm.len());
     for candidate in &report.with_firm {
-        println!("{}  {}", line(candidate), candidate.referral_status.as_deref().unwrap_or_default());
+        writeln_text!(text, "{}  {}", line(candidate), candidate.referral_status.as_deref().unwrap_or_default());
     }
+    text
 }
 
 fn truncate(text: &str, width: usize) -> String {

@@ -359,18 +359,88 @@ pub struct DocumentRow {
     pub disputed: bool,
 }
 
+/// The position after the last row of a page of a customer's documents.
+/// The documents are sorted open ones first, then by due date and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocumentCursor {
+    pub open: bool,
+    pub due_date: NaiveDate,
+    pub id: i64,
+}
+
+impl DocumentCursor {
+    pub fn after(row: &DocumentRow) -> Self {
+        Self { open: row.open_minor > 0, due_date: row.due_date, id: row.id }
+    }
+
+    /// Encodes the cursor as text such as `open:2024-03-15:42`.
+    pub fn text(&self) -> String {
+        let state = if self.open { "open" } else { "settled" };
+        format!("{state}:{}:{}", date_text(self.due_date), self.id)
+    }
+
+    /// Decodes the text of [`DocumentCursor::text`]; `None` when it is malformed.
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut parts = text.splitn(3, ':');
+        let open = match parts.next()? {
+            "open" => true,
+            "settled" => false,
+            _ => return None,
+        };
+        let due_date = NaiveDate::parse_from_str(parts.next()?, "%Y-%m-%d").ok()?;
+        let id = parts.next()?.parse().ok()?;
+        Some(Self { open, due_date, id })
+    }
+}
+
+/// The position after the last row of a page of a list sorted by a date
+/// and then the id, latest first: a customer's payments or actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateCursor {
+    pub date: NaiveDate,
+    pub id: i64,
+}
+
+impl DateCursor {
+    /// Encodes the cursor as text such as `2024-05-10:7`.
+    pub fn text(&self) -> String {
+        format!("{}:{}", date_text(self.date), self.id)
+    }
+
+    /// Decodes the text of [`DateCursor::text`]; `None` when it is malformed.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (date, id) = text.split_once(':')?;
+        Some(Self { date: NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?, id: id.parse().ok()? })
+    }
+}
+
 /// Lists a customer's documents, open ones first, then by due date.
 pub async fn customer_documents(conn: &mut Conn, customer_id: i64, limit: i64) -> Result<Vec<DocumentRow>> {
-    let rows = sqlx::query(
+    customer_documents_after(conn, customer_id, None, limit).await
+}
+
+/// Lists up to `limit` of a customer's documents after `cursor`, open ones
+/// first, then by due date and id.
+pub async fn customer_documents_after(conn: &mut Conn, customer_id: i64, cursor: Option<&DocumentCursor>, limit: i64) -> Result<Vec<DocumentRow>> {
+    // Every open document comes before every settled one, so after an open
+    // document the settled ones all follow, and after a settled document
+    // only settled ones do.
+    let after = match cursor {
+        None => "",
+        Some(cursor) if cursor.open => " AND (d.open_minor <= 0 OR d.due_date > $3 OR (d.due_date = $3 AND d.id > $4))",
+        Some(_) => " AND d.open_minor <= 0 AND (d.due_date > $3 OR (d.due_date = $3 AND d.id > $4))",
+    };
+    let sql = format!(
         "SELECT d.id, d.kind, d.number, d.issue_date, d.due_date, d.amount_minor, d.open_minor, d.currency, d.settled_on, \
            CASE WHEN EXISTS (SELECT 1 FROM dispute x WHERE x.document_id = d.id AND x.status = 'open') THEN 1 ELSE 0 END AS disputed \
-         FROM document d WHERE d.customer_id = $1 \
-         ORDER BY CASE WHEN d.open_minor > 0 THEN 0 ELSE 1 END, d.due_date, d.id LIMIT $2",
-    )
-    .bind(customer_id)
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
+         FROM document d WHERE d.customer_id = $1{after} \
+         ORDER BY CASE WHEN d.open_minor > 0 THEN 0 ELSE 1 END, d.due_date, d.id LIMIT $2"
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(customer_id).bind(limit);
+    if let Some(cursor) = cursor {
+        query = query.bind(date_text(cursor.due_date)).bind(cursor.id);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
     rows.iter().map(document_row).collect()
 }
 
@@ -418,6 +488,7 @@ fn document_row(row: &AnyRow) -> Result<DocumentRow> {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentRow {
+    pub id: i64,
     pub external_ref: String,
     pub paid_on: NaiveDate,
     pub amount_minor: i64,
@@ -429,14 +500,22 @@ pub struct PaymentRow {
 
 /// Lists a customer's payments, latest first, with their allocations.
 pub async fn customer_payments(conn: &mut Conn, customer_id: i64, limit: i64) -> Result<Vec<PaymentRow>> {
-    let rows = sqlx::query(
+    customer_payments_after(conn, customer_id, None, limit).await
+}
+
+/// Lists up to `limit` of a customer's payments after `cursor`, latest
+/// first, with their allocations.
+pub async fn customer_payments_after(conn: &mut Conn, customer_id: i64, cursor: Option<&DateCursor>, limit: i64) -> Result<Vec<PaymentRow>> {
+    let after = if cursor.is_some() { " AND (p.paid_on < $3 OR (p.paid_on = $3 AND p.id < $4))" } else { "" };
+    let sql = format!(
         "SELECT p.id, p.external_ref, p.paid_on, p.amount_minor, p.unapplied_minor, p.currency FROM payment p \
-         WHERE p.customer_id = $1 ORDER BY p.paid_on DESC, p.id DESC LIMIT $2",
-    )
-    .bind(customer_id)
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
+         WHERE p.customer_id = $1{after} ORDER BY p.paid_on DESC, p.id DESC LIMIT $2"
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(customer_id).bind(limit);
+    if let Some(cursor) = cursor {
+        query = query.bind(date_text(cursor.date)).bind(cursor.id);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
 
     let mut payments = Vec::with_capacity(rows.len());
     for row in &rows {
@@ -453,6 +532,7 @@ pub async fn customer_payments(conn: &mut Conn, customer_id: i64, limit: i64) ->
             .map(|allocation| Ok((allocation.try_get("number")?, allocation.try_get("amount_minor")?)))
             .collect::<Result<Vec<(String, i64)>>>()?;
         payments.push(PaymentRow {
+            id: payment_id,
             external_ref: row.try_get("external_ref")?,
             paid_on: get_date(row, "paid_on")?,
             amount_minor: row.try_get("amount_minor")?,
@@ -466,6 +546,7 @@ pub async fn customer_payments(conn: &mut Conn, customer_id: i64, limit: i64) ->
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionRow {
+    pub id: i64,
     pub action_on: NaiveDate,
     pub kind: String,
     pub outcome: Option<String>,
@@ -480,17 +561,26 @@ pub struct ActionRow {
 
 /// Lists a customer's collection actions, latest first.
 pub async fn customer_actions(conn: &mut Conn, customer_id: i64, limit: i64) -> Result<Vec<ActionRow>> {
-    let rows = sqlx::query(
-        "SELECT action_on, kind, outcome, collector, notes, next_action_kind, next_action_on, promise_amount_minor, \
-         promise_currency, promise_on FROM collection_action WHERE customer_id = $1 ORDER BY action_on DESC, id DESC LIMIT $2",
-    )
-    .bind(customer_id)
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
+    customer_actions_after(conn, customer_id, None, limit).await
+}
+
+/// Lists up to `limit` of a customer's collection actions after `cursor`,
+/// latest first.
+pub async fn customer_actions_after(conn: &mut Conn, customer_id: i64, cursor: Option<&DateCursor>, limit: i64) -> Result<Vec<ActionRow>> {
+    let after = if cursor.is_some() { " AND (action_on < $3 OR (action_on = $3 AND id < $4))" } else { "" };
+    let sql = format!(
+        "SELECT id, action_on, kind, outcome, collector, notes, next_action_kind, next_action_on, promise_amount_minor, \
+         promise_currency, promise_on FROM collection_action WHERE customer_id = $1{after} ORDER BY action_on DESC, id DESC LIMIT $2"
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(customer_id).bind(limit);
+    if let Some(cursor) = cursor {
+        query = query.bind(date_text(cursor.date)).bind(cursor.id);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|row| {
             Ok(ActionRow {
+                id: row.try_get("id")?,
                 action_on: get_date(row, "action_on")?,
                 kind: row.try_get("kind")?,
                 outcome: row.try_get("outcome")?,

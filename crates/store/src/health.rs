@@ -15,6 +15,7 @@ pub struct HealthFacts {
     /// Open cases whose customer has an action in the 30 days to the date.
     pub open_cases_with_recent_action: i64,
     pub actions_recorded: i64,
+    /// Whether a policy version of the portfolio is in force on the date.
     pub policy_saved: bool,
     pub active_collectors: i64,
     pub active_deciders: i64,
@@ -75,7 +76,7 @@ pub async fn facts(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate) -> Resu
         open_cases: recent.try_get("open_cases")?,
         open_cases_with_recent_action: sum(&recent, "with_action")?,
         actions_recorded: count(conn, "SELECT COUNT(*) FROM collection_action WHERE portfolio_id = $1", portfolio_id).await?,
-        policy_saved: count(conn, "SELECT COUNT(*) FROM policy_version WHERE portfolio_id = $1", portfolio_id).await? > 0,
+        policy_saved: crate::policies::policy_in_force(conn, portfolio_id, as_of).await?.is_some(),
         active_collectors: sum(&users, "collectors")?,
         active_deciders: sum(&users, "deciders")?,
         open_cases_unassigned: sum(&recent, "unassigned")?,

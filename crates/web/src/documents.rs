@@ -63,7 +63,7 @@ fn recipient(customer: &CustomerData) -> Recipient {
 pub fn plan_letter_data(facts: &PlanLetterFacts) -> LetterData {
     let plan = &facts.plan;
     LetterData {
-        letterhead: Letterhead::named(facts.portfolio.name.clone()),
+        letterhead: letterhead(&facts.sender),
         recipient: recipient(&facts.customer),
         date: plan.decided_on.unwrap_or(plan.agreed_on),
         currency: plan.currency,
@@ -74,7 +74,7 @@ pub fn plan_letter_data(facts: &PlanLetterFacts) -> LetterData {
             .collect(),
         fees_minor: 0,
         pay_by: None,
-        signatory: Signatory::default(),
+        signatory: signatory(&facts.sender),
         plan: Some(PlanTerms {
             down_payment_minor: plan.down_payment_minor,
             down_payment_due: (plan.down_payment_minor > 0).then_some(plan.agreed_on),
@@ -115,14 +115,14 @@ pub fn offer_letter_data(facts: &OfferLetterFacts) -> LetterData {
         })
         .collect();
     LetterData {
-        letterhead: Letterhead::named(facts.portfolio.name.clone()),
+        letterhead: letterhead(&facts.sender),
         recipient: recipient(&facts.customer),
         date: offer.offered_on,
         currency: offer.currency,
         documents,
         fees_minor: offer.fees_minor,
         pay_by: Some(offer.pay_by),
-        signatory: Signatory::default(),
+        signatory: signatory(&facts.sender),
         plan: None,
         settlement: Some(SettlementTerms {
             lump_sum_minor: offer.lump_sum_minor,
@@ -131,6 +131,14 @@ pub fn offer_letter_data(facts: &OfferLetterFacts) -> LetterData {
             principal_discount_minor: offer.principal_discount_minor,
         }),
     }
+}
+
+fn letterhead(sender: &recobro_store::letter_settings::LetterSetting) -> Letterhead {
+    Letterhead { company_name: sender.company_name.clone(), address_lines: sender.address_lines.clone(), tax_id: sender.tax_id.clone() }
+}
+
+fn signatory(sender: &recobro_store::letter_settings::LetterSetting) -> Signatory {
+    Signatory { name: sender.signatory_name.clone(), title: sender.signatory_title.clone() }
 }
 
 /// Renders a letter to PDF on a blocking thread, like [`statement_pdf`].

@@ -102,9 +102,15 @@ impl Translator {
 
     /// Looks up a message with named arguments.
     pub fn t_args(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        self.try_t_args(key, args).unwrap_or_else(|| key.to_string())
+    }
+
+    /// Looks up a message with named arguments. Returns `None` when neither
+    /// this language nor the fallback language defines the key.
+    pub fn try_t_args(&self, key: &str, args: &[(&'static str, String)]) -> Option<String> {
         let arguments: HashMap<Cow<'static, str>, FluentValue> =
             args.iter().map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(value.clone()))).collect();
-        LOCALES.try_lookup_with_args(self.language.identifier(), key, &arguments).unwrap_or_else(|| key.to_string())
+        LOCALES.try_lookup_with_args(self.language.identifier(), key, &arguments)
     }
 
     fn locale(&self) -> Locale {
@@ -228,6 +234,28 @@ mod tests {
         let english = message_ids(include_str!("../locales/en/main.ftl"));
         let missing: Vec<String> = used_keys().into_iter().filter(|key| !english.contains(key)).collect();
         assert!(missing.is_empty(), "keys used but not defined: {missing:?}");
+    }
+
+    #[test]
+    fn every_import_row_code_has_messages() {
+        for (language, text) in [("en", include_str!("../locales/en/main.ftl")), ("es", include_str!("../locales/es/main.ftl"))] {
+            let defined = message_ids(text);
+            for code in recobro_app::import::RowErrorCode::ALL {
+                for prefix in ["import-row", "import-hint"] {
+                    let key = format!("{prefix}-{}", code.code());
+                    assert!(defined.contains(&key), "{language} has no message {key}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn amount_hint_without_thousands_separator() {
+        let args = [("field", "document.amount".to_string()), ("decimal", ",".to_string()), ("thousands", "none".to_string())];
+        let spanish = Translator::new(Language::Es).t_args("import-hint-invalid-amount", &args);
+        let english = Translator::new(Language::En).t_args("import-hint-invalid-amount", &args);
+        assert!(spanish.starts_with("Se espera un número con el separador decimal «,» y sin separador de miles. "), "{spanish}");
+        assert!(english.starts_with("Expected a number with the decimal separator \",\" and no thousands separator. "), "{english}");
     }
 
     #[test]

@@ -811,7 +811,7 @@ async fn action_storage(api: Api) {
 
     let actions = api.get(&format!("/api/v1/actions?portfolio={PORTFOLIO}&customer=C-ANA-2"), Some("gerente")).await;
     assert_eq!(actions.status, StatusCode::OK);
-    let listed = &actions.body[0];
+    let listed = &actions.body["items"][0];
     assert_eq!(listed["kind"], "call");
     assert_eq!(listed["outcome"], "promise_to_pay");
     assert_eq!(listed["promise_amount"], "150.50");
@@ -824,14 +824,110 @@ async fn action_storage(api: Api) {
     assert_eq!(reply.body["dispute_documents"], json!(["INV-2"]));
     assert_eq!(reply.body["dispute_reason"], "Goods arrived damaged");
     let documents = api.get(&format!("/api/v1/documents?portfolio={PORTFOLIO}&customer=C-ANA-2"), Some("ana")).await;
-    assert_eq!(documents.body[0]["number"], "INV-2");
-    assert_eq!(documents.body[0]["disputed"], true);
+    assert_eq!(documents.body["items"][0]["number"], "INV-2");
+    assert_eq!(documents.body["items"][0]["disputed"], true);
 
     let mut conn = api.store.acquire().await.unwrap();
     let row = sqlx::query("SELECT COUNT(*) AS n FROM audit_event WHERE action = 'action.logged' AND subject = 'customer:C-ANA-2'").fetch_one(&mut *conn).await.unwrap();
     assert_eq!(sqlx::Row::try_get::<i64, _>(&row, "n").unwrap(), 2, "each action has an audit event");
 }
 on_each_engine!(action_is_stored, action_storage);
+
+// ---------------------------------------------------------------------------
+// Paging of a customer's documents, payments and actions
+// ---------------------------------------------------------------------------
+
+/// Documents, payments and actions of the customer C-MANY.
+const MANY_DOCUMENTS: usize = 250;
+const MANY_PAYMENTS: usize = 130;
+const MANY_ACTIONS: usize = 130;
+
+/// Imports C-MANY through the API: 250 documents with due dates that
+/// repeat, 130 of them settled by a payment each, and 130 actions, so that
+/// every list has ties on its sort date and more rows than one page.
+async fn import_many_rows(api: &Api) {
+    let mut documents = String::from("number,customer,issue_date,due_date,amount\n");
+    for i in 0..MANY_DOCUMENTS {
+        documents.push_str(&format!("M-{i:03},C-MANY,2023-12-01,2024-01-{:02},10.00\n", 1 + i % 7));
+    }
+    let mut payments = String::from("ref,customer,paid_on,amount,document\n");
+    for i in 0..MANY_PAYMENTS {
+        payments.push_str(&format!("PM-{i:03},C-MANY,2024-03-{:02},10.00,M-{i:03}\n", 1 + i % 5));
+    }
+    let mut actions = String::from("customer,date,kind,notes\n");
+    for i in 0..MANY_ACTIONS {
+        actions.push_str(&format!("C-MANY,2024-04-{:02},call,call {i}\n", 1 + i % 3));
+    }
+    let files = [("customers", "ref,name\nC-MANY,Muchos Documentos\n".to_string()), ("documents", documents), ("payments", payments), ("actions", actions)];
+    for (kind, content) in files {
+        let path = format!("/api/v1/imports?portfolio={PORTFOLIO}&kind={kind}");
+        let reply = api.post_multipart(&path, Some("gerente"), &[Part { name: "file", file_name: Some("many.csv"), content: content.as_bytes() }]).await;
+        assert_eq!(reply.status, StatusCode::OK, "{kind}: {:?}", reply.body);
+    }
+}
+
+/// Reads every page of a customer list with `limit` rows per page. Returns
+/// the key of each row, in order, and the number of pages.
+async fn read_pages(api: &Api, list: &str, key: &str, limit: usize) -> (Vec<String>, usize) {
+    let mut keys = Vec::new();
+    let mut pages = 0;
+    let mut after: Option<String> = None;
+    loop {
+        let mut path = format!("/api/v1/{list}?portfolio={PORTFOLIO}&customer=C-MANY&limit={limit}");
+        if let Some(after) = &after {
+            path.push_str(&format!("&after={}", url_encode(after)));
+        }
+        let reply = api.get(&path, Some("consulta")).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {:?}", reply.body);
+        let items = reply.body["items"].as_array().expect("items array");
+        assert!(items.len() <= limit, "{path}: {} rows on a page of {limit}", items.len());
+        keys.extend(items.iter().map(|item| item[key].as_str().unwrap().to_string()));
+        pages += 1;
+        match reply.body["next_after"].as_str() {
+            Some(next) => after = Some(next.to_string()),
+            None => break,
+        }
+        assert!(pages <= 1000, "{list}: the pages never end");
+    }
+    (keys, pages)
+}
+
+async fn detail_paging(api: Api) {
+    import_many_rows(&api).await;
+
+    for (list, key, total) in [("documents", "number", MANY_DOCUMENTS), ("payments", "reference", MANY_PAYMENTS), ("actions", "notes", MANY_ACTIONS)] {
+        let (whole, pages) = read_pages(&api, list, key, 1000).await;
+        assert_eq!(whole.len(), total, "{list}: one page of 1000 has every row");
+        assert_eq!(pages, 1, "{list}: one page of 1000 is the last page");
+        let distinct: BTreeSet<&String> = whole.iter().collect();
+        assert_eq!(distinct.len(), total, "{list}: no row twice");
+
+        for limit in [100, 7] {
+            let (paged, pages) = read_pages(&api, list, key, limit).await;
+            assert_eq!(paged, whole, "{list}: pages of {limit} list every row once, in the order of one large page");
+            assert_eq!(pages, total.div_ceil(limit), "{list}: pages of {limit}");
+        }
+
+        let first = api.get(&format!("/api/v1/{list}?portfolio={PORTFOLIO}&customer=C-MANY"), Some("consulta")).await;
+        assert_eq!(first.body["items"].as_array().map(Vec::len), Some(100), "{list}: 100 rows without a limit");
+        assert!(first.body["next_after"].is_string(), "{list}: a first page of 100 has a next page");
+    }
+
+    // Open documents come before the settled ones.
+    let (documents, _) = read_pages(&api, "documents", "open", 1000).await;
+    let open = MANY_DOCUMENTS - MANY_PAYMENTS;
+    assert!(documents[..open].iter().all(|amount| amount == "10.00"), "the first {open} documents are open");
+    assert!(documents[open..].iter().all(|amount| amount == "0.00"), "the settled documents come last");
+
+    for parameters in ["limit=0", "limit=1001", "limit=ten", "after=yesterday", "after=open:2024-13-01:1"] {
+        let reply = api.get(&format!("/api/v1/documents?portfolio={PORTFOLIO}&customer=C-MANY&{parameters}"), Some("consulta")).await;
+        let message = assert_envelope(&reply, StatusCode::BAD_REQUEST, "bad-request");
+        assert!(message.starts_with("invalid"), "{parameters}: {message}");
+    }
+    let reply = api.get(&format!("/api/v1/payments?portfolio={PORTFOLIO}&customer=C-MANY&after=open:2024-01-01:1"), Some("consulta")).await;
+    assert_envelope(&reply, StatusCode::BAD_REQUEST, "bad-request");
+}
+on_each_engine!(customer_lists_page_through_every_row, detail_paging);
 
 // ---------------------------------------------------------------------------
 // Reports and runs
@@ -919,8 +1015,8 @@ async fn import_good_files(api: Api) {
     assert_eq!(mapped.status, StatusCode::OK, "{:?}", mapped.body);
     assert_eq!(mapped.body["counts"]["documents"]["created"], 1);
     let stored = api.get(&format!("/api/v1/documents?portfolio={PORTFOLIO}&customer=C-NEW"), Some("luis")).await;
-    assert_eq!(stored.body[0]["amount"], "1234.50");
-    assert_eq!(stored.body[0]["due_date"], "2024-07-01");
+    assert_eq!(stored.body["items"][0]["amount"], "1234.50");
+    assert_eq!(stored.body["items"][0]["due_date"], "2024-07-01");
 
     // A built-in profile with the bundled IBM sample.
     let ibm = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/ibm-accounts-receivable.csv")).unwrap();
@@ -1109,7 +1205,7 @@ async fn answers_match_document(api: Api) {
     let customer = api.get(&format!("/api/v1/customers/C-ANA-1?portfolio={PORTFOLIO}"), Some("admin")).await;
     assert!(customer.body["case"].is_object(), "{:?}", customer.body);
     let payments = api.get(&format!("/api/v1/payments?portfolio={PORTFOLIO}&customer=C-ANA-1"), Some("admin")).await;
-    assert_eq!(payments.body[0]["allocations"], json!([{"document": "INV-1", "amount": "250.00"}]));
+    assert_eq!(payments.body["items"][0]["allocations"], json!([{"document": "INV-1", "amount": "250.00"}]));
 
     // Error answers.
     let rejected = api

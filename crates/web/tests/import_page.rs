@@ -226,6 +226,76 @@ async fn rejected_file(site: Site) {
 }
 on_each_engine!(import_page_lists_row_errors, rejected_file);
 
+/// A page in one language and what it must and must not contain.
+struct LanguageCase<'a> {
+    username: &'a str,
+    language: &'static str,
+    file: &'a [u8],
+    expected: &'a [&'a str],
+    absent: &'a [&'a str],
+}
+
+async fn row_errors_in_language(site: Site) {
+    let unreadable: &[u8] = b"number,customer,issue_date,due_date,amount\nF-1,C-1,2024-02-30,2024-03-01,10.00\nF-2,C-1,2024-02-01,2024-03-01,diez\n";
+    let unknown_customer: &[u8] = b"number,customer,issue_date,due_date,amount\nF-3,C-404,2024-02-01,2024-03-01,10.00\n";
+    // The English text of the import, as the command line prints it.
+    let command_line = ["invalid date for document.issue_date", "invalid amount for document.amount", "unknown customer", "(--kind customers)"];
+    let cases = [
+        LanguageCase {
+            username: "admin",
+            language: "es",
+            file: unreadable,
+            expected: &[
+                "<td>Fecha no válida en document.issue_date.</td>",
+                "<td>Se espera el formato %Y-%m-%d (por ejemplo, 2024-01-31) o AAAA-MM-DD. Corrija la celda o defina date_format en el perfil de mapeo.</td>",
+                "<td>Importe no válido en document.amount.</td>",
+                "Se espera un número con el separador decimal «.» y el separador de miles «,».",
+            ],
+            absent: &command_line,
+        },
+        LanguageCase {
+            username: "gerente",
+            language: "en",
+            file: unreadable,
+            expected: &[
+                "<td>Invalid date for document.issue_date.</td>",
+                "(for example 2024-01-31) or YYYY-MM-DD. Fix the cell or set date_format in the mapping profile.</td>",
+                "<td>Invalid amount for document.amount.</td>",
+                "the thousands separator ",
+            ],
+            absent: &["Fecha no válida", "Importe no válido"],
+        },
+        LanguageCase {
+            username: "admin",
+            language: "es",
+            file: unknown_customer,
+            expected: &["<td>No existe el cliente «C-404».</td>", "<td>Importe primero el cliente (tipo Clientes) o agréguelo al mismo archivo.</td>"],
+            absent: &command_line,
+        },
+        LanguageCase {
+            username: "gerente",
+            language: "en",
+            file: unknown_customer,
+            expected: &["<td>Unknown customer ", "C-404", "<td>Import the customer first (kind Customers) or add it to the same file.</td>"],
+            absent: &["No existe el cliente", "(--kind customers)"],
+        },
+    ];
+    for case in cases {
+        let browser = site.sign_in(case.username, case.language).await;
+        let csrf = browser.csrf_token().await;
+        let reply = browser.post_form(&[("csrf", &csrf), ("source", "kind:documents")], &[("file", "documents.csv", case.file)]).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+        for text in case.expected {
+            assert!(reply.body.contains(text), "the {} page has {text:?}: {}", case.language, reply.body);
+        }
+        for text in case.absent {
+            assert!(!reply.body.contains(text), "the {} page lacks {text:?}: {}", case.language, reply.body);
+        }
+        assert!(!reply.body.contains("{$"), "every message argument is filled in: {}", reply.body);
+    }
+}
+on_each_engine!(import_page_words_row_errors_in_the_user_language, row_errors_in_language);
+
 async fn csrf_required(site: Site) {
     let browser = site.sign_in("admin", "en").await;
     let file: &[u8] = b"ref,name\nC-9,Zeta\n";

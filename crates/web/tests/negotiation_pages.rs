@@ -549,9 +549,19 @@ async fn letters_download_as_pdf(store: Store) {
     let app = prepare(&store).await;
     let mut ana = Client::signed_in(&app, "ana", None).await;
 
-    let plan = propose_plan(&mut ana, ANA_CUSTOMER, "12", "").await;
-    let plan_path = plan.location.clone().expect("a redirect to the plan");
-    let plan_id = record_id(&plan_path);
+    // A plan waiting for approval has no letter yet.
+    let pending = propose_plan(&mut ana, ANA_CUSTOMER, "12", "").await;
+    let pending_path = pending.location.clone().expect("a redirect to the plan");
+    assert!(element_text(&ana.get(&pending_path).await.body, "plan-letter").is_none(), "no letter before the approval");
+    let pending_letter = ana.get(&format!("/p/{PORTFOLIO}/plans/{}/letter", record_id(&pending_path))).await;
+    assert_eq!(pending_letter.status, StatusCode::BAD_REQUEST, "{}", pending_letter.text());
+
+    // Once a manager approves it, the plan has its agreement letter.
+    let plan_id = record_id(&pending_path);
+    let plan_path = format!("/p/{PORTFOLIO}/plans/{plan_id}");
+    let mut gerente = Client::signed_in(&app, "gerente", None).await;
+    let approve = gerente.submit(&format!("{plan_path}/decision"), &[("decision", "approve"), ("reason", "")]).await;
+    assert_eq!(approve.status, StatusCode::SEE_OTHER, "{}", approve.text());
     let page = ana.get(&plan_path).await;
     let link = element_text(&page.body, "plan-letter").expect("the letter link");
     assert_eq!(link, "Descargar la carta del convenio (PDF)");

@@ -11,8 +11,104 @@ pub struct RowError {
     /// 1-based column number and header, when the error is about one cell.
     pub column: Option<(usize, String)>,
     pub value: Option<String>,
+    /// Description of the problem, in English.
     pub problem: String,
+    /// Advice on the fix, in English. Empty when the problem text contains it.
     pub hint: String,
+    /// Stable code of the problem, such as `unknown-customer`, so that a
+    /// front end can word it in the user's language.
+    pub code: &'static str,
+    /// Named values that the problem and hint contain, for that wording.
+    pub args: Vec<(&'static str, String)>,
+}
+
+/// Defines [`RowErrorCode`] and its list of every code, so that the list
+/// cannot miss a variant.
+macro_rules! row_error_codes {
+    ($($variant:ident => $code:literal,)*) => {
+        /// The kinds of row error. The web application words each code as
+        /// the messages `import-row-CODE` and `import-hint-CODE`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum RowErrorCode {
+            $($variant,)*
+        }
+
+        impl RowErrorCode {
+            pub const ALL: &'static [RowErrorCode] = &[$(RowErrorCode::$variant,)*];
+
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(RowErrorCode::$variant => $code,)*
+                }
+            }
+        }
+    };
+}
+
+row_error_codes! {
+    MappedColumnMissing => "mapped-column-missing",
+    RequiredColumnMissing => "required-column-missing",
+    UnexpectedValue => "unexpected-value",
+    InvalidMonths => "invalid-months",
+    EmptyRequired => "empty-required",
+    InvalidDate => "invalid-date",
+    InvalidCurrency => "invalid-currency",
+    NoCurrency => "no-currency",
+    InvalidAmount => "invalid-amount",
+    TooManyDecimals => "too-many-decimals",
+    AmountTooLarge => "amount-too-large",
+    AmountNotPositive => "amount-not-positive",
+    AmountNegative => "amount-negative",
+    InvalidInteger => "invalid-integer",
+    DueBeforeIssue => "due-before-issue",
+    AllocationSource => "allocation-source",
+    NegativeDaysPastDue => "negative-days-past-due",
+    CustomerRepeated => "customer-repeated",
+    UnknownCustomer => "unknown-customer",
+    DocumentChanged => "document-changed",
+    DocumentRepeated => "document-repeated",
+    PaymentChanged => "payment-changed",
+    PaymentRepeated => "payment-repeated",
+    CustomerCurrencyDecimals => "customer-currency-decimals",
+    CustomerCurrencyTooLarge => "customer-currency-too-large",
+    UnknownDocument => "unknown-document",
+    AllocationToCreditNote => "allocation-to-credit-note",
+    AllocationOtherCustomer => "allocation-other-customer",
+    AllocationCurrency => "allocation-currency",
+    AllocationOverUnallocated => "allocation-over-unallocated",
+    AllocationOverOpen => "allocation-over-open",
+    UnknownPayment => "unknown-payment",
+    AllocationChanged => "allocation-changed",
+    SnapshotRepeated => "snapshot-repeated",
+    SnapshotChanged => "snapshot-changed",
+}
+
+/// The code and named values of a problem, as [`RowError`] stores them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowMessage {
+    pub code: RowErrorCode,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl RowMessage {
+    pub fn new(code: RowErrorCode, args: Vec<(&'static str, String)>) -> Self {
+        Self { code, args }
+    }
+
+    /// Describes a failed conversion to money: too many decimals or out of
+    /// range, with the amount, currency and allowed decimals.
+    pub fn money(error: &recobro_core::money::MoneyError) -> Self {
+        use recobro_core::money::MoneyError;
+        match error {
+            MoneyError::TooManyDecimals { amount, currency, digits } => Self::new(
+                RowErrorCode::TooManyDecimals,
+                vec![("amount", amount.to_string()), ("currency", currency.to_string()), ("digits", digits.to_string())],
+            ),
+            MoneyError::OutOfRange { amount, currency } => {
+                Self::new(RowErrorCode::AmountTooLarge, vec![("amount", amount.to_string()), ("currency", currency.to_string())])
+            }
+        }
+    }
 }
 
 impl fmt::Display for RowError {
@@ -85,5 +181,20 @@ impl ErrorList {
 
     pub fn into_result(self) -> Result<(), ImportError> {
         if self.errors.is_empty() { Ok(()) } else { Err(ImportError::Rejected { errors: self.errors, more: self.more }) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RowErrorCode;
+
+    #[test]
+    fn row_error_codes_are_distinct_message_suffixes() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in RowErrorCode::ALL {
+            let text = code.code();
+            assert!(seen.insert(text), "{text} is used twice");
+            assert!(!text.is_empty() && text.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{text} is not lowercase words joined by hyphens");
+        }
     }
 }

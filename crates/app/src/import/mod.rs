@@ -22,7 +22,7 @@ use recobro_store::ledger::{self, ActionData, AllocationSource, DocumentData, Im
 use recobro_store::{Store, portfolio};
 use sha2::{Digest, Sha256};
 
-pub use error::{ImportError, RowError};
+pub use error::{ImportError, RowError, RowErrorCode};
 pub use mapping::{Profile, RecordKind};
 pub use plan::Counts;
 

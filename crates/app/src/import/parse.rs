@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use recobro_core::number::parse_amount;
 use recobro_core::{Currency, Money};
 
-use super::error::{ErrorList, RowError};
+use super::error::{ErrorList, RowError, RowErrorCode, RowMessage};
 use super::mapping::{FieldSpec, Profile, RecordKind, Transform};
 
 /// A field of a section bound to a column of this file.
@@ -76,6 +76,8 @@ impl RowParser {
             value: Some(header.to_string()),
             problem: format!("missing column {header:?}, mapped to {}.{field}", kind.section()),
             hint: format!("the header has: {}. Fix the header or the mapping profile", headers.join(", ")),
+            code: RowErrorCode::MappedColumnMissing.code(),
+            args: vec![("column", header.to_string()), ("field", format!("{}.{field}", kind.section())), ("headers", headers.join(", "))],
         };
 
         for (kind, section) in &profile.sections {
@@ -126,6 +128,8 @@ impl RowParser {
                             "the header has: {}. Rename the column or map it in a mapping profile (--mapping FILE)",
                             headers.join(", ")
                         ),
+                        code: RowErrorCode::RequiredColumnMissing.code(),
+                        args: vec![("column", name.to_string()), ("field", format!("{}.{name}", kind.section())), ("headers", headers.join(", "))],
                     }),
                     None => {}
                 }
@@ -182,7 +186,7 @@ impl RecordFields<'_> {
         self.section.kind
     }
 
-    fn error(&self, cell: Option<&Cell>, problem: String, hint: &str) -> RowError {
+    fn error(&self, cell: Option<&Cell>, message: RowMessage, problem: String, hint: &str) -> RowError {
         RowError {
             file: self.parser.file.clone(),
             line: self.line,
@@ -190,7 +194,25 @@ impl RecordFields<'_> {
             value: cell.map(|cell| cell.text.clone()),
             problem,
             hint: hint.to_string(),
+            code: message.code.code(),
+            args: message.args,
         }
+    }
+
+    /// Formats the section and name of a field, such as `document.amount`.
+    fn field_label(&self, name: &str) -> String {
+        format!("{}.{name}", self.section.kind.section())
+    }
+
+    /// Describes a value outside `accepted`.
+    fn unexpected_value(&self, cell: &Cell, name: &str, accepted: &[&str]) -> RowError {
+        let accepted = accepted.join(", ");
+        self.error(
+            Some(cell),
+            RowMessage::new(RowErrorCode::UnexpectedValue, vec![("field", self.field_label(name)), ("accepted", accepted.clone())]),
+            format!("unexpected value for {}.{name}", self.section.kind.section()),
+            &format!("accepted values: {accepted}"),
+        )
     }
 
     /// The trimmed text of a field, after its value translation, prefix and
@@ -213,17 +235,14 @@ impl RecordFields<'_> {
                 Some(mapped) => mapped.clone(),
                 None => {
                     let accepted: Vec<&str> = values.keys().map(String::as_str).collect();
-                    return Err(self.error(
-                        Some(&cell),
-                        format!("unexpected value for {}.{name}", self.section.kind.section()),
-                        &format!("accepted values: {}", accepted.join(", ")),
-                    ));
+                    return Err(self.unexpected_value(&cell, name, &accepted));
                 }
             };
         }
         if let Some(Transform::MonthsDelay) = field.transform {
             let months: i64 = value.parse().map_err(|_| {
-                self.error(Some(&cell), "not a whole number of months".into(), "expected an integer such as -1, 0 or 3")
+                let message = RowMessage::new(RowErrorCode::InvalidMonths, vec![("field", self.field_label(name))]);
+                self.error(Some(&cell), message, "not a whole number of months".into(), "expected an integer such as -1, 0 or 3")
             })?;
             value = (if months >= 1 { months * 30 } else { 0 }).to_string();
         }
@@ -243,7 +262,8 @@ impl RecordFields<'_> {
     fn missing_value(&self, name: &str) -> RowError {
         let field = self.section.fields.iter().find(|field| field.name == name);
         let cell = field.map(|field| Cell { text: String::new(), column: field.column.clone() });
-        self.error(cell.as_ref(), format!("{}.{name} is required but empty", self.section.kind.section()), "fill in the cell")
+        let message = RowMessage::new(RowErrorCode::EmptyRequired, vec![("field", self.field_label(name))]);
+        self.error(cell.as_ref(), message, format!("{}.{name} is required but empty", self.section.kind.section()), "fill in the cell")
     }
 
     pub fn date(&self, name: &str) -> Result<Option<NaiveDate>, RowError> {
@@ -254,8 +274,13 @@ impl RecordFields<'_> {
             .map(Some)
             .map_err(|_| {
                 let example = NaiveDate::from_ymd_opt(2024, 1, 31).expect("valid date").format(format);
+                let message = RowMessage::new(
+                    RowErrorCode::InvalidDate,
+                    vec![("field", self.field_label(name)), ("format", format.clone()), ("example", example.to_string())],
+                );
                 self.error(
                     Some(&cell),
+                    message,
                     format!("invalid date for {}.{name}", self.section.kind.section()),
                     &format!("expected the format {format} (for example {example}) or YYYY-MM-DD; fix the cell or set date_format in the mapping profile"),
                 )
@@ -275,10 +300,14 @@ impl RecordFields<'_> {
 
     pub fn currency(&self, fallback: Option<Currency>) -> Result<Currency, RowError> {
         if let Some(cell) = self.text("currency")? {
-            return Currency::parse(&cell.text).map_err(|error| self.error(Some(&cell), error.to_string(), ""));
+            return Currency::parse(&cell.text).map_err(|error| {
+                let message = RowMessage::new(RowErrorCode::InvalidCurrency, vec![("value", cell.text.clone())]);
+                self.error(Some(&cell), message, error.to_string(), "")
+            });
         }
         self.parser.profile.currency.or(fallback).ok_or_else(|| {
-            self.error(None, "no currency".into(), "add a currency column or set currency in the [format] table of the mapping profile")
+            let message = RowMessage::new(RowErrorCode::NoCurrency, Vec::new());
+            self.error(None, message, "no currency".into(), "add a currency column or set currency in the [format] table of the mapping profile")
         })
     }
 
@@ -292,13 +321,21 @@ impl RecordFields<'_> {
             None => format!("decimal separator {:?} and no thousands separator", format.decimal),
         };
         let decimal = parse_amount(&cell.text, format).map_err(|_| {
+            // `none` selects the wording without a thousands separator.
+            let thousands = format.thousands.map_or_else(|| "none".to_string(), |thousands| thousands.to_string());
+            let message = RowMessage::new(
+                RowErrorCode::InvalidAmount,
+                vec![("field", self.field_label(name)), ("decimal", format.decimal.to_string()), ("thousands", thousands)],
+            );
             self.error(
                 Some(&cell),
+                message,
                 format!("invalid amount for {}.{name}", self.section.kind.section()),
                 &format!("expected a number with {separators}; fix the cell or set decimal_separator and thousands_separator in the mapping profile"),
             )
         })?;
-        let money = Money::from_decimal(decimal, currency).map_err(|error| self.error(Some(&cell), error.to_string(), "round the amount in the source"))?;
+        let money = Money::from_decimal(decimal, currency)
+            .map_err(|error| self.error(Some(&cell), RowMessage::money(&error), error.to_string(), "round the amount in the source"))?;
         let valid = match sign {
             Sign::Positive => money.minor > 0,
             Sign::NotNegative => money.minor >= 0,
@@ -306,7 +343,9 @@ impl RecordFields<'_> {
         };
         if !valid {
             let expected = if sign == Sign::Positive { "greater than zero" } else { "zero or more" };
-            return Err(self.error(Some(&cell), format!("{}.{name} must be {expected}", self.section.kind.section()), "a credit is a credit_note document, not a negative amount"));
+            let code = if sign == Sign::Positive { RowErrorCode::AmountNotPositive } else { RowErrorCode::AmountNegative };
+            let message = RowMessage::new(code, vec![("field", self.field_label(name))]);
+            return Err(self.error(Some(&cell), message, format!("{}.{name} must be {expected}", self.section.kind.section()), "a credit is a credit_note document, not a negative amount"));
         }
         Ok(Some(money.minor))
     }
@@ -318,7 +357,8 @@ impl RecordFields<'_> {
     pub fn integer(&self, name: &str) -> Result<Option<i64>, RowError> {
         let Some(cell) = self.text(name)? else { return Ok(None) };
         cell.text.parse::<i64>().map(Some).map_err(|_| {
-            self.error(Some(&cell), format!("invalid whole number for {}.{name}", self.section.kind.section()), "expected digits such as 0 or 45")
+            let message = RowMessage::new(RowErrorCode::InvalidInteger, vec![("field", self.field_label(name))]);
+            self.error(Some(&cell), message, format!("invalid whole number for {}.{name}", self.section.kind.section()), "expected digits such as 0 or 45")
         })
     }
 
@@ -329,18 +369,14 @@ impl RecordFields<'_> {
         if accepted.contains(&value.as_str()) {
             Ok(Some(value))
         } else {
-            Err(self.error(
-                Some(&cell),
-                format!("unexpected value for {}.{name}", self.section.kind.section()),
-                &format!("accepted values: {}", accepted.join(", ")),
-            ))
+            Err(self.unexpected_value(&cell, name, accepted))
         }
     }
 
     /// Builds an error about this record as a whole, pointing at a field's cell.
-    pub fn record_error(&self, field: &str, problem: String, hint: &str) -> RowError {
+    pub fn record_error(&self, field: &str, message: RowMessage, problem: String, hint: &str) -> RowError {
         let cell = self.text(field).ok().flatten();
-        self.error(cell.as_ref(), problem, hint)
+        self.error(cell.as_ref(), message, problem, hint)
     }
 }
 

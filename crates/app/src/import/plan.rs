@@ -10,7 +10,7 @@ use recobro_core::Currency;
 use recobro_core::allocation::{OpenDocument, allocate_oldest_first};
 use recobro_store::ledger::{AllocationSource, CustomerData, StoredAllocation, StoredDocument, StoredPayment, SnapshotAccountData};
 
-use super::error::{ErrorList, RowError};
+use super::error::{ErrorList, RowError, RowErrorCode, RowMessage};
 use super::mapping::{RecordKind, UnallocatedPayments};
 use super::parse::ColumnMap;
 use super::records::{AllocationIn, AllocationSourceIn, CustomerIn, DocumentKey, FileRecords, PaymentIn};
@@ -153,7 +153,7 @@ pub fn plan_import(file: &str, columns: &ColumnMap, records: &FileRecords, ledge
 
 impl Planner<'_> {
     /// Records an error about one cell, with its column and value.
-    fn error_at(&mut self, at: &At, problem: String, hint: &str) {
+    fn error_at(&mut self, at: &At, message: RowMessage, problem: String, hint: &str) {
         self.errors.push(RowError {
             file: self.file.to_string(),
             line: at.line,
@@ -161,6 +161,8 @@ impl Planner<'_> {
             value: Some(at.value.clone()),
             problem,
             hint: hint.to_string(),
+            code: message.code.code(),
+            args: message.args,
         });
     }
 
@@ -267,7 +269,11 @@ impl Planner<'_> {
                         first.line
                     );
                     let at = At::new(customer.line, RecordKind::Customer, "ref", customer.external_ref.clone());
-                    self.error_at(&at, problem, "keep one row per customer, make the rows agree, or map latest_by to a date column so the latest row wins");
+                    let message = RowMessage::new(
+                        RowErrorCode::CustomerRepeated,
+                        vec![("customer", customer.external_ref.clone()), ("fields", differences.join(", ")), ("line", first.line.to_string())],
+                    );
+                    self.error_at(&at, message, problem, "keep one row per customer, make the rows agree, or map latest_by to a date column so the latest row wins");
                 }
             }
         }
@@ -300,6 +306,7 @@ impl Planner<'_> {
         }
         self.error_at(
             &At::new(line, kind, "customer", customer_ref),
+            RowMessage::new(RowErrorCode::UnknownCustomer, vec![("customer", customer_ref.to_string())]),
             format!("unknown customer {customer_ref:?}"),
             "import the customer first (--kind customers) or add it to the same file",
         );
@@ -319,7 +326,7 @@ impl Planner<'_> {
                 let other = if stored { "stored".to_string() } else { format!("line {}", first_line[&key]) };
                 let amount = |minor: i64, currency: Currency| format!("{} {currency}", recobro_core::money::format_minor(minor, currency));
                 // Each field whose value in this row differs, with the value it conflicts with.
-                let differences: Vec<String> = [
+                let conflicts: Vec<(&str, String, String)> = [
                     ("customer", document.customer_ref.clone(), state.customer_ref.clone()),
                     ("issue_date", document.issue_date.to_string(), state.issue_date.to_string()),
                     ("due_date", document.due_date.to_string(), state.due_date.to_string()),
@@ -327,18 +334,26 @@ impl Planner<'_> {
                 ]
                 .into_iter()
                 .filter(|(_, value, other_value)| value != other_value)
-                .map(|(field, value, other_value)| format!("{field} {value} ({other}: {other_value})"))
                 .collect();
+                let differences: Vec<String> =
+                    conflicts.iter().map(|(field, value, other_value)| format!("{field} {value} ({other}: {other_value})")).collect();
+                // The same list without the English word before the other
+                // value, because the translated messages name its origin.
+                let conflict_list =
+                    conflicts.iter().map(|(field, value, other_value)| format!("{field} {value} ({other_value})")).collect::<Vec<_>>().join(", ");
+                let document_args = || vec![("kind", document.kind.clone()), ("number", document.number.clone()), ("differences", conflict_list.clone())];
                 match (differences.is_empty(), stored) {
                     (true, true) => self.count("documents").unchanged += 1,
                     (true, false) => {}
                     (false, true) => self.error_at(
                         &At::new(document.line, RecordKind::Document, "number", document.number.clone()),
+                        RowMessage::new(RowErrorCode::DocumentChanged, document_args()),
                         format!("{} {} is already stored with different data: {}", document.kind, document.number, differences.join(", ")),
                         "an import never changes a stored document: record a credit note or debit note instead",
                     ),
                     (false, false) => self.error_at(
                         &At::new(document.line, RecordKind::Document, "number", document.number.clone()),
+                        RowMessage::new(RowErrorCode::DocumentRepeated, [document_args(), vec![("line", first_line[&key].to_string())]].concat()),
                         format!(
                             "{} {} appears again with different data than on line {}: {}",
                             document.kind,
@@ -393,6 +408,16 @@ impl Planner<'_> {
                     (true, false) => {}
                     (false, true) => self.error_at(
                         &At::new(payment.line, RecordKind::Payment, "ref", payment.external_ref.clone()),
+                        RowMessage::new(
+                            RowErrorCode::PaymentChanged,
+                            vec![
+                                ("payment", payment.external_ref.clone()),
+                                ("customer", state.customer_ref.clone()),
+                                ("paid_on", state.paid_on.to_string()),
+                                ("amount", recobro_core::money::format_minor(state.amount_minor, state.currency)),
+                                ("currency", state.currency.to_string()),
+                            ],
+                        ),
                         format!(
                             "payment {} is already stored with different data (customer {}, paid on {}, amount {} {})",
                             payment.external_ref,
@@ -405,6 +430,10 @@ impl Planner<'_> {
                     ),
                     (false, false) => self.error_at(
                         &At::new(payment.line, RecordKind::Payment, "ref", payment.external_ref.clone()),
+                        RowMessage::new(
+                            RowErrorCode::PaymentRepeated,
+                            vec![("payment", payment.external_ref.clone()), ("line", first_line[&payment.external_ref].to_string())],
+                        ),
                         format!(
                             "payment {} appears again with different data than on line {}",
                             payment.external_ref, first_line[&payment.external_ref]
@@ -448,7 +477,13 @@ impl Planner<'_> {
             Ok(money) => Some(std::borrow::Cow::Owned(PaymentIn { currency, amount_minor: money.minor, ..payment.clone() })),
             Err(error) => {
                 let at = At::new(payment.line, RecordKind::Payment, "amount", amount.to_string());
-                self.error_at(&at, format!("{error} (the currency of customer {})", payment.customer_ref), "round the amount in the source or add a currency column");
+                let mut message = RowMessage::money(&error);
+                message.code = match message.code {
+                    RowErrorCode::TooManyDecimals => RowErrorCode::CustomerCurrencyDecimals,
+                    _ => RowErrorCode::CustomerCurrencyTooLarge,
+                };
+                message.args.push(("customer", payment.customer_ref.clone()));
+                self.error_at(&at, message, format!("{error} (the currency of customer {})", payment.customer_ref), "round the amount in the source or add a currency column");
                 None
             }
         }
@@ -460,6 +495,7 @@ impl Planner<'_> {
         if found.is_none() {
             self.error_at(
                 at,
+                RowMessage::new(RowErrorCode::UnknownDocument, vec![("kind", key.0.clone()), ("number", key.1.clone())]),
                 format!("unknown {} {:?}", key.0, key.1),
                 "import the document first (--kind documents) or add it to the same file",
             );
@@ -471,42 +507,58 @@ impl Planner<'_> {
     /// both sides. Returns false, with an error recorded at `at`, when it
     /// does not fit.
     fn apply(&mut self, at: &At, source: SourceIndex, document: usize, amount_minor: i64) -> bool {
-        let (source_label, source_customer, source_currency, source_left, allocated_on) = match source {
+        let (source_kind, source_ref, source_customer, source_currency, source_left, allocated_on) = match source {
             SourceIndex::Payment(index) => {
                 let payment = &self.plan.payments[index];
-                (format!("payment {}", payment.external_ref), payment.customer_ref.clone(), payment.currency, payment.unapplied_minor, payment.paid_on)
+                ("payment", payment.external_ref.clone(), payment.customer_ref.clone(), payment.currency, payment.unapplied_minor, payment.paid_on)
             }
             SourceIndex::CreditNote(index) => {
                 let note = &self.plan.documents[index];
-                (format!("credit note {}", note.number), note.customer_ref.clone(), note.currency, note.open_minor, note.issue_date)
+                ("credit_note", note.number.clone(), note.customer_ref.clone(), note.currency, note.open_minor, note.issue_date)
             }
         };
+        let source_label = if source_kind == "payment" { format!("payment {source_ref}") } else { format!("credit note {source_ref}") };
         let target = &self.plan.documents[document];
         let target_label = format!("{} {}", target.kind, target.number);
         let format = |minor: i64| recobro_core::money::format_minor(minor, source_currency);
+        // Named values for the translated messages: both sides of the allocation.
+        let source_args = vec![("source_kind", source_kind.to_string()), ("source", source_ref.clone())];
+        let target_args = vec![("kind", target.kind.clone()), ("number", target.number.clone())];
+        let message = |code: RowErrorCode, extra: Vec<(&'static str, String)>| RowMessage::new(code, [source_args.clone(), target_args.clone(), extra].concat());
 
         if target.kind == "credit_note" {
-            self.error_at(at, format!("{target_label} is a credit note and cannot receive an allocation"), "allocate to an invoice or debit note");
+            let message = message(RowErrorCode::AllocationToCreditNote, Vec::new());
+            self.error_at(at, message, format!("{target_label} is a credit note and cannot receive an allocation"), "allocate to an invoice or debit note");
             return false;
         }
         if target.customer_ref != source_customer {
             let problem = format!("{source_label} of customer {source_customer} cannot be applied to {target_label} of customer {}", target.customer_ref);
-            self.error_at(at, problem, "check the customer and document columns");
+            let message = message(RowErrorCode::AllocationOtherCustomer, vec![("source_customer", source_customer.clone()), ("customer", target.customer_ref.clone())]);
+            self.error_at(at, message, problem, "check the customer and document columns");
             return false;
         }
         if target.currency != source_currency {
             let problem = format!("{source_label} is in {source_currency} but {target_label} is in {}", target.currency);
-            self.error_at(at, problem, "allocate only between amounts of the same currency");
+            let message = message(RowErrorCode::AllocationCurrency, vec![("source_currency", source_currency.to_string()), ("currency", target.currency.to_string())]);
+            self.error_at(at, message, problem, "allocate only between amounts of the same currency");
             return false;
         }
         if amount_minor > source_left {
             let problem = format!("the allocation of {} {source_currency} is larger than what remains unallocated of {source_label} ({})", format(amount_minor), format(source_left));
-            self.error_at(at, problem, "reduce the allocation or check the payment amount");
+            let message = message(
+                RowErrorCode::AllocationOverUnallocated,
+                vec![("amount", format(amount_minor)), ("currency", source_currency.to_string()), ("left", format(source_left))],
+            );
+            self.error_at(at, message, problem, "reduce the allocation or check the payment amount");
             return false;
         }
         if amount_minor > target.open_minor {
             let problem = format!("the allocation of {} {source_currency} is larger than the open balance of {target_label} ({})", format(amount_minor), format(target.open_minor));
-            self.error_at(at, problem, "reduce the allocation; the rest of the payment stays unapplied");
+            let message = message(
+                RowErrorCode::AllocationOverOpen,
+                vec![("amount", format(amount_minor)), ("currency", source_currency.to_string()), ("open", format(target.open_minor))],
+            );
+            self.error_at(at, message, problem, "reduce the allocation; the rest of the payment stays unapplied");
             return false;
         }
 
@@ -547,7 +599,8 @@ impl Planner<'_> {
                     Some(&index) => SourceIndex::Payment(index),
                     None => {
                         let at = At::new(allocation.line, RecordKind::Allocation, "payment", reference.clone());
-                        self.error_at(&at, format!("unknown payment {reference:?}"), "import the payment first (--kind payments)");
+                        let message = RowMessage::new(RowErrorCode::UnknownPayment, vec![("payment", reference.clone())]);
+                        self.error_at(&at, message, format!("unknown payment {reference:?}"), "import the payment first (--kind payments)");
                         continue;
                     }
                 },
@@ -574,7 +627,15 @@ impl Planner<'_> {
                         allocation.document.1,
                         recobro_core::money::format_minor(stored, currency)
                     );
-                    self.error_at(&amount_at, problem, "an import never changes a stored allocation");
+                    let message = RowMessage::new(
+                        RowErrorCode::AllocationChanged,
+                        vec![
+                            ("kind", allocation.document.0.clone()),
+                            ("number", allocation.document.1.clone()),
+                            ("amount", recobro_core::money::format_minor(stored, currency)),
+                        ],
+                    );
+                    self.error_at(&amount_at, message, problem, "an import never changes a stored allocation");
                 }
                 None => {
                     if self.apply(&amount_at, source, document, allocation.amount_minor) {
@@ -673,7 +734,11 @@ impl Planner<'_> {
                 {
                     let problem = format!("account {} on {} appears again with different data than on line {}", snapshot.account_ref, snapshot.snapshot_date, first.line);
                     let at = At::new(snapshot.line, RecordKind::Snapshot, "account", snapshot.account_ref.clone());
-                    self.error_at(&at, problem, "keep one row per account and snapshot date");
+                    let message = RowMessage::new(
+                        RowErrorCode::SnapshotRepeated,
+                        vec![("account", snapshot.account_ref.clone()), ("date", snapshot.snapshot_date.to_string()), ("line", first.line.to_string())],
+                    );
+                    self.error_at(&at, message, problem, "keep one row per account and snapshot date");
                 }
                 continue;
             }
@@ -689,7 +754,16 @@ impl Planner<'_> {
                         stored.days_past_due
                     );
                     let at = At::new(snapshot.line, RecordKind::Snapshot, "account", snapshot.account_ref.clone());
-                    self.error_at(&at, problem, "a snapshot is never changed: deliver a snapshot of a later date");
+                    let message = RowMessage::new(
+                        RowErrorCode::SnapshotChanged,
+                        vec![
+                            ("account", snapshot.account_ref.clone()),
+                            ("date", snapshot.snapshot_date.to_string()),
+                            ("balance", recobro_core::money::format_minor(stored.balance_minor, stored.currency)),
+                            ("days", stored.days_past_due.to_string()),
+                        ],
+                    );
+                    self.error_at(&at, message, problem, "a snapshot is never changed: deliver a snapshot of a later date");
                 }
                 continue;
             }

@@ -6,7 +6,7 @@ use recobro_core::Currency;
 use recobro_store::ledger::CustomerData;
 use sha2::{Digest, Sha256};
 
-use super::error::RowError;
+use super::error::{RowError, RowErrorCode, RowMessage};
 use super::mapping::RecordKind;
 use super::parse::{RecordFields, Sign};
 
@@ -234,8 +234,10 @@ fn read_document(fields: &RecordFields<'_>, portfolio_currency: Currency) -> Res
     let issue_date = fields.required_date("issue_date")?;
     let due_date = fields.required_date("due_date")?;
     if due_date < issue_date {
+        let message = RowMessage::new(RowErrorCode::DueBeforeIssue, vec![("due_date", due_date.to_string()), ("issue_date", issue_date.to_string())]);
         return Err(fields.record_error(
             "due_date",
+            message,
             format!("the due date {due_date} is before the issue date {issue_date}"),
             "check the two date columns and the date_format of the mapping profile",
         ));
@@ -279,6 +281,7 @@ fn read_allocation(fields: &RecordFields<'_>, portfolio_currency: Currency) -> R
         _ => {
             return Err(fields.record_error(
                 "payment",
+                RowMessage::new(RowErrorCode::AllocationSource, Vec::new()),
                 "an allocation needs exactly one source: a payment or a credit_note".into(),
                 "fill in one of the two columns",
             ));
@@ -354,9 +357,13 @@ fn action_digest(action: &ActionIn) -> String {
 
 fn read_snapshot(fields: &RecordFields<'_>, portfolio_currency: Currency) -> Result<SnapshotIn, RowError> {
     let currency = fields.currency(Some(portfolio_currency))?;
-    let days_past_due = fields.integer("days_past_due")?.ok_or_else(|| fields.record_error("days_past_due", "snapshot.days_past_due is required but empty".into(), "fill in the cell"))?;
+    let days_past_due = fields.integer("days_past_due")?.ok_or_else(|| {
+        let message = RowMessage::new(RowErrorCode::EmptyRequired, vec![("field", "snapshot.days_past_due".to_string())]);
+        fields.record_error("days_past_due", message, "snapshot.days_past_due is required but empty".into(), "fill in the cell")
+    })?;
     if days_past_due < 0 {
-        return Err(fields.record_error("days_past_due", "days past due cannot be negative".into(), "use 0 for an account that is not past due"));
+        let message = RowMessage::new(RowErrorCode::NegativeDaysPastDue, Vec::new());
+        return Err(fields.record_error("days_past_due", message, "days past due cannot be negative".into(), "use 0 for an account that is not past due"));
     }
     Ok(SnapshotIn {
         line: fields.line,

@@ -145,6 +145,7 @@ fn parse_amount(text: &str, currency: Currency, what: &str) -> Result<i64, Trans
 pub async fn save_firm(store: &Store, input: &FirmInput, by: &str) -> Result<LawFirm, TransferError> {
     let data = check_firm(input)?;
     let mut tx = store.begin().await?;
+    check_role(&mut tx, by, DECIDERS, "change the law firm registry", "managers and administrators").await?;
     store_legal::upsert_law_firm(&mut tx, &data).await?;
     let detail = format!(
         "{} ({}): contingency {}%, fixed fee {}, capacity {}, {}",
@@ -205,8 +206,11 @@ pub async fn transfer_candidates(conn: &mut Conn, portfolio_id: i64, policy: &Po
     let min_days = policy.legal_candidate_min_days();
     let gaps = crate::files::gaps_by_customer(conn, portfolio_id, RequirementScope::Legal, as_of).await?;
     let under_plan = negotiation::customers_under_plan(conn, portfolio_id).await?;
-    let open_referrals: HashMap<i64, Referral> = store_legal::list_referrals(conn, portfolio_id, &[], None)
-        .await?
+    let referrals = store_legal::list_referrals(conn, portfolio_id, &[], None).await?;
+    // A case that went through judicial collection and was closed is not
+    // proposed again: what is left goes to a write-off or a new decision.
+    let closed: HashSet<i64> = referrals.iter().filter(|referral| referral.status == "closed").map(|referral| referral.customer_id).collect();
+    let open_referrals: HashMap<i64, Referral> = referrals
         .into_iter()
         .filter(|referral| ReferralStatus::parse(&referral.status).is_ok_and(|status| status.is_open()))
         .map(|referral| (referral.customer_id, referral))
@@ -218,6 +222,9 @@ pub async fn transfer_candidates(conn: &mut Conn, portfolio_id: i64, policy: &Po
         let balance_minor = standing.aging.total_minor();
         let days = standing.days_past_due(as_of);
         if balance_minor <= 0 || standing.oldest_due_date.is_none() || days < min_days || under_plan.contains(&customer_id) {
+            continue;
+        }
+        if closed.contains(&customer_id) && !open_referrals.contains_key(&customer_id) {
             continue;
         }
         let customer = &standings.customers[&customer_id];
@@ -306,6 +313,14 @@ pub async fn propose_transfers(conn: &mut Conn, portfolio_id: i64, policy: &Poli
 pub async fn customers_with_firm(conn: &mut Conn, portfolio_id: i64) -> Result<HashSet<i64>, StoreError> {
     let referrals = store_legal::list_referrals(conn, portfolio_id, &[], None).await?;
     Ok(referrals.into_iter().filter(|referral| ReferralStatus::parse(&referral.status).is_ok_and(|status| status.is_with_firm())).map(|referral| referral.customer_id).collect())
+}
+
+/// Customers whose case is with a law firm or was closed by one: the
+/// collection letters leave them out.
+pub async fn customers_with_firm_or_closed(conn: &mut Conn, portfolio_id: i64) -> Result<HashSet<i64>, StoreError> {
+    let referrals = store_legal::list_referrals(conn, portfolio_id, &[], None).await?;
+    let with_firm = |status: &str| ReferralStatus::parse(status).is_ok_and(|status| status.is_with_firm() || status == ReferralStatus::Closed);
+    Ok(referrals.into_iter().filter(|referral| with_firm(&referral.status)).map(|referral| referral.customer_id).collect())
 }
 
 /// The answer of `recobro legal proposals`: the candidates whose file is
@@ -519,13 +534,24 @@ pub async fn record_recovery(store: &Store, portfolio_code: &str, referral_id: i
     let portfolio = find_portfolio(&mut tx, portfolio_code).await?;
     let referral = load_referral(&mut tx, portfolio.id, referral_id).await?;
     let status = status_of(&referral)?;
-    if !status.is_with_firm() {
-        return Err(TransferError::WrongStatus { id: referral_id, status: referral.status, action: "given a recovery" });
+    // The firm recovers once it has the case: from `sent` until closed.
+    if !status.is_with_firm() || status == ReferralStatus::Prepared {
+        return Err(TransferError::WrongStatus { id: referral_id, status: referral.status, action: "given a recovery until it is sent to the firm" });
     }
     if on < referral.status_on {
         return Err(TransferError::Invalid(format!("date {on} is before {}, when the referral became {}", referral.status_on, referral.status)));
     }
     let amount_minor = parse_amount(amount, referral.currency, "recovered amount")?;
+    let outstanding = referral.balance_minor - referral.recovered_minor;
+    if amount_minor > outstanding {
+        return Err(TransferError::Invalid(format!(
+            "recovered amount {} {} is more than the {} {} still outstanding of the referred balance",
+            referral.currency,
+            format_minor(amount_minor, referral.currency),
+            referral.currency,
+            format_minor(outstanding.max(0), referral.currency)
+        )));
+    }
 
     let firm_id = referral.law_firm_id.ok_or_else(|| TransferError::Invalid(format!("referral {referral_id} has no law firm")))?;
     let firm = store_legal::find_law_firm_by_id(&mut tx, firm_id).await?.ok_or_else(|| TransferError::UnknownFirm(firm_id.to_string()))?;

@@ -155,7 +155,7 @@ async fn open_items_csv(conn: &mut Conn, customer_id: i64, on: NaiveDate) -> Res
             "account".into(),
             account.account_ref.clone(),
             account.snapshot_date.to_string(),
-            String::new(),
+            account_due_date(account.days_past_due, account.snapshot_date),
             account_days_past_due(account.days_past_due, account.snapshot_date, on).to_string(),
             account.currency.clone(),
             String::new(),
@@ -172,6 +172,15 @@ fn account_days_past_due(reported: i64, snapshot_date: NaiveDate, on: NaiveDate)
         return 0;
     }
     reported + (on - snapshot_date).num_days().max(0)
+}
+
+/// The due date a snapshot account's days past due imply, or nothing when
+/// it was not past due.
+fn account_due_date(reported: i64, snapshot_date: NaiveDate) -> String {
+    if reported <= 0 {
+        return String::new();
+    }
+    (snapshot_date - chrono::Days::new(reported.unsigned_abs())).to_string()
 }
 
 /// Formats an amount in its stored currency code.
@@ -212,8 +221,8 @@ async fn letter_entries(conn: &mut Conn, portfolio_id: i64, customer_id: i64) ->
 fn summary_text(portfolio: &Portfolio, referral: &Referral, firm: &LawFirm, by: &str, on: NaiveDate, file_entries: &[(String, Vec<u8>)], letter_entries: &[(String, Vec<u8>)]) -> String {
     let balance = format!("{} {}", referral.currency, format_minor(referral.balance_minor, referral.currency));
     let list = |entries: &[(String, Vec<u8>)]| entries.iter().map(|(name, _)| format!("  - {name}\n")).collect::<String>();
-    let files = list(file_entries);
-    let letters = list(letter_entries);
+    let files = if file_entries.is_empty() { String::new() } else { format!("- file/: documentos del expediente / customer file documents\n{}", list(file_entries)) };
+    let letters = if letter_entries.is_empty() { String::new() } else { format!("- letters/: cartas enviadas / letters sent\n{}", list(letter_entries)) };
     format!(
         "EXPEDIENTE DE COBRANZA JUDICIAL / JUDICIAL COLLECTION CASE PACKET\n\
          \n\
@@ -229,9 +238,7 @@ fn summary_text(portfolio: &Portfolio, referral: &Referral, firm: &LawFirm, by: 
          - statement-{on}.pdf: estado de cuenta con intereses / statement of account with interest\n\
          - open-items.csv: partidas abiertas / open items\n\
          - action-history.csv: historial de gestiones / collection action history\n\
-         - file/: documentos del expediente / customer file documents\n\
          {files}\
-         - letters/: cartas enviadas / letters sent\n\
          {letters}",
         portfolio_name = portfolio.name,
         portfolio_code = portfolio.code,

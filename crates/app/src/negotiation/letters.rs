@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 use recobro_store::ledger::CustomerData;
+use recobro_store::letter_settings::LetterSetting;
 use recobro_store::negotiation::{self, InstallmentRecord, OfferRecord, OpenDocument, PlanRecord};
 use recobro_store::portfolio::Portfolio;
 use recobro_store::{Conn, browse};
@@ -15,6 +16,8 @@ use super::{NegotiationError, find_portfolio};
 #[derive(Debug, Clone)]
 pub struct PlanLetterFacts {
     pub portfolio: Portfolio,
+    /// The letterhead and signatory of the portfolio's letters.
+    pub sender: LetterSetting,
     pub customer: CustomerData,
     pub plan: PlanRecord,
     /// The down payment (number 0) and the installments.
@@ -29,16 +32,23 @@ pub struct PlanLetterFacts {
 pub async fn plan_letter_facts(conn: &mut Conn, portfolio_code: &str, plan_id: i64) -> Result<PlanLetterFacts, NegotiationError> {
     let portfolio = find_portfolio(conn, portfolio_code).await?;
     let plan = negotiation::find_plan(conn, portfolio.id, plan_id).await?.ok_or(NegotiationError::NotFound { kind: "plan", id: plan_id })?;
+    // Only an agreed plan has an agreement letter.
+    if !matches!(plan.status.as_str(), "active" | "completed" | "broken") {
+        return Err(NegotiationError::WrongStatus { kind: "plan", id: plan_id, status: plan.status.clone(), action: "given an agreement letter before its approval" });
+    }
+    let sender = crate::letters::letter_sender(conn, &portfolio).await?;
     let installments = negotiation::plan_installments(conn, plan_id).await?;
     let documents = negotiation::plan_document_dues(conn, plan_id).await?;
     let (_, customer) = browse::find_customer(conn, portfolio.id, &plan.customer_ref).await?.ok_or_else(|| NegotiationError::UnknownCustomer(plan.customer_ref.clone()))?;
-    Ok(PlanLetterFacts { portfolio, customer, plan, installments, documents })
+    Ok(PlanLetterFacts { portfolio, sender, customer, plan, installments, documents })
 }
 
 /// An offer with the documents its letter lists.
 #[derive(Debug, Clone)]
 pub struct OfferLetterFacts {
     pub portfolio: Portfolio,
+    /// The letterhead and signatory of the portfolio's letters.
+    pub sender: LetterSetting,
     pub customer: CustomerData,
     pub offer: OfferRecord,
     /// The customer's open, undisputed documents in the offer's currency,
@@ -82,7 +92,12 @@ impl OfferLetterFacts {
 pub async fn offer_letter_facts(conn: &mut Conn, portfolio_code: &str, offer_id: i64) -> Result<OfferLetterFacts, NegotiationError> {
     let portfolio = find_portfolio(conn, portfolio_code).await?;
     let offer = negotiation::find_offer(conn, portfolio.id, offer_id).await?.ok_or(NegotiationError::NotFound { kind: "settlement offer", id: offer_id })?;
+    // A pending offer may still be rejected, so it gets no letter yet.
+    if !matches!(offer.status.as_str(), "approved" | "paid" | "expired") {
+        return Err(NegotiationError::WrongStatus { kind: "settlement offer", id: offer_id, status: offer.status.clone(), action: "given a letter before its approval" });
+    }
+    let sender = crate::letters::letter_sender(conn, &portfolio).await?;
     let (_, customer) = browse::find_customer(conn, portfolio.id, &offer.customer_ref).await?.ok_or_else(|| NegotiationError::UnknownCustomer(offer.customer_ref.clone()))?;
     let documents = negotiation::open_documents(conn, offer.customer_id, offer.currency).await?.into_iter().filter(|document| !document.disputed).collect();
-    Ok(OfferLetterFacts { portfolio, customer, offer, documents })
+    Ok(OfferLetterFacts { portfolio, sender, customer, offer, documents })
 }

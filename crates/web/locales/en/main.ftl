@@ -274,6 +274,123 @@ import-kind-actions = Collection actions
 import-kind-snapshot = Portfolio snapshot
 import-kind-snapshot-accounts = Snapshot accounts
 
+# Row errors of a rejected import, one pair per code of RowErrorCode in
+# crates/app/src/import/error.rs.
+import-row-mapped-column-missing = The column "{ $column }", mapped to { $field }, is missing.
+import-hint-mapped-column-missing = The header has: { $headers }. Fix the header or the mapping profile.
+import-row-required-column-missing = The column "{ $column }" for the required field { $field } is missing.
+import-hint-required-column-missing = The header has: { $headers }. Rename the column or map it in a mapping profile.
+import-row-unexpected-value = Unexpected value for { $field }.
+import-hint-unexpected-value = Accepted values: { $accepted }.
+import-row-invalid-months = { $field } is not a whole number of months.
+import-hint-invalid-months = Write an integer such as -1, 0 or 3.
+import-row-empty-required = { $field } is required but empty.
+import-hint-empty-required = Fill in the cell.
+import-row-invalid-date = Invalid date for { $field }.
+import-hint-invalid-date = Expected the format { $format } (for example { $example }) or YYYY-MM-DD. Fix the cell or set date_format in the mapping profile.
+import-row-invalid-currency = Invalid currency code "{ $value }".
+import-hint-invalid-currency = Write three letters such as USD, EUR or MXN.
+import-row-no-currency = The record has no currency.
+import-hint-no-currency = Add a currency column or set currency in the [format] table of the mapping profile.
+import-row-invalid-amount = Invalid amount for { $field }.
+import-hint-invalid-amount = Expected a number with the decimal separator "{ $decimal }" and { $thousands ->
+        [none] no thousands separator
+       *[other] the thousands separator "{ $thousands }"
+    }. Fix the cell or set decimal_separator and thousands_separator in the mapping profile.
+import-row-too-many-decimals = { $amount } has more decimal places than { $currency } allows ({ $digits }).
+import-hint-too-many-decimals = Round the amount in the source.
+import-row-amount-too-large = { $amount } { $currency } is too large to store.
+import-hint-amount-too-large = Check the amount in the source.
+import-row-amount-not-positive = { $field } must be greater than zero.
+import-hint-amount-not-positive = A credit is a credit_note document, not a negative amount.
+import-row-amount-negative = { $field } must be zero or more.
+import-hint-amount-negative = A credit is a credit_note document, not a negative amount.
+import-row-invalid-integer = Invalid whole number for { $field }.
+import-hint-invalid-integer = Write digits such as 0 or 45.
+import-row-due-before-issue = The due date { $due_date } is before the issue date { $issue_date }.
+import-hint-due-before-issue = Check the two date columns and the date_format of the mapping profile.
+import-row-allocation-source = An allocation needs exactly one source: a payment or a credit note.
+import-hint-allocation-source = Fill in one of the two columns, payment or credit_note.
+import-row-negative-days-past-due = Days past due cannot be negative.
+import-hint-negative-days-past-due = Use 0 for an account that is not past due.
+import-row-customer-repeated = Customer "{ $customer }" appears again with different { $fields } than on line { $line }.
+import-hint-customer-repeated = Keep one row per customer, make the rows agree, or map latest_by to a date column so that the latest row wins.
+import-row-unknown-customer = Unknown customer "{ $customer }".
+import-hint-unknown-customer = Import the customer first (kind Customers) or add it to the same file.
+import-row-document-changed = The { $kind ->
+        [invoice] invoice
+        [debit_note] debit note
+       *[credit_note] credit note
+    } { $number } is already stored with different data: { $differences } (the stored value in parentheses).
+import-hint-document-changed = An import never changes a stored document. Record a credit note or debit note instead.
+import-row-document-repeated = The { $kind ->
+        [invoice] invoice
+        [debit_note] debit note
+       *[credit_note] credit note
+    } { $number } appears again with different data than on line { $line }: { $differences } (the value of line { $line } in parentheses).
+import-hint-document-repeated = Each document number must appear once per kind.
+import-row-payment-changed = Payment { $payment } is already stored with different data (customer { $customer }, paid on { $paid_on }, amount { $amount } { $currency }).
+import-hint-payment-changed = An import never changes a stored payment. Give a corrected payment its own reference.
+import-row-payment-repeated = Payment { $payment } appears again with different data than on line { $line }.
+import-hint-payment-repeated = Each payment reference must appear once.
+import-row-customer-currency-decimals = { $amount } has more decimal places than { $currency }, the currency of customer { $customer }, allows ({ $digits }).
+import-hint-customer-currency-decimals = Round the amount in the source or add a currency column.
+import-row-customer-currency-too-large = { $amount } { $currency } (the currency of customer { $customer }) is too large to store.
+import-hint-customer-currency-too-large = Check the amount in the source or add a currency column.
+import-row-unknown-document = Unknown { $kind ->
+        [invoice] invoice
+        [debit_note] debit note
+       *[credit_note] credit note
+    } "{ $number }".
+import-hint-unknown-document = Import the document first (kind Documents) or add it to the same file.
+import-row-allocation-to-credit-note = The { $kind ->
+        [invoice] invoice
+        [debit_note] debit note
+       *[credit_note] credit note
+    } { $number } cannot receive an allocation.
+import-hint-allocation-to-credit-note = Allocate to an invoice or debit note.
+import-row-allocation-other-customer = The { $source_kind ->
+        [payment] payment
+       *[credit_note] credit note
+    } { $source } of customer { $source_customer } cannot be applied to the { $kind ->
+        [invoice] invoice
+        [debit_note] debit note
+       *[credit_note] credit note
+    } { $number } of customer { $customer }.
+import-hint-allocation-other-customer = Check the customer and document columns.
+import-row-allocation-currency = The { $source_kind ->
+        [payment] payment
+       *[credit_note] credit note
+    } { $source } is in { $source_currency } but the { $kind ->
+        [invoice] invoice
+        [debit_note] debit note
+       *[credit_note] credit note
+    } { $number } is in { $currency }.
+import-hint-allocation-currency = Allocate only between amounts of the same currency.
+import-row-allocation-over-unallocated = The allocation of { $amount } { $currency } is larger than what remains unallocated of the { $source_kind ->
+        [payment] payment
+       *[credit_note] credit note
+    } { $source } ({ $left }).
+import-hint-allocation-over-unallocated = Reduce the allocation or check the payment amount.
+import-row-allocation-over-open = The allocation of { $amount } { $currency } is larger than the open balance of the { $kind ->
+        [invoice] invoice
+        [debit_note] debit note
+       *[credit_note] credit note
+    } { $number } ({ $open }).
+import-hint-allocation-over-open = Reduce the allocation. The rest of the payment stays unapplied.
+import-row-unknown-payment = Unknown payment "{ $payment }".
+import-hint-unknown-payment = Import the payment first (kind Payments).
+import-row-allocation-changed = This allocation to the { $kind ->
+        [invoice] invoice
+        [debit_note] debit note
+       *[credit_note] credit note
+    } { $number } is already stored with the amount { $amount }.
+import-hint-allocation-changed = An import never changes a stored allocation.
+import-row-snapshot-repeated = Account { $account } on { $date } appears again with different data than on line { $line }.
+import-hint-snapshot-repeated = Keep one row per account and snapshot date.
+import-row-snapshot-changed = Account { $account } is already stored for { $date } with the balance { $balance } and { $days } days past due.
+import-hint-snapshot-changed = A snapshot is never changed. Deliver a snapshot of a later date.
+
 ## Collection policy
 nav-policy = Policy
 policy-title = Collection policy
@@ -588,7 +705,7 @@ file-error-no-file = Choose the file to upload.
 file-error-kind = Unknown document kind "{ $value }": choose one from the list.
 file-error-scope = Unknown requirement scope "{ $value }": use customer or legal.
 file-error-empty-name = The upload was rejected and nothing was stored: the file has no name.
-file-error-unsafe-name = The upload was rejected and nothing was stored: the file name "{ $name }" is not allowed. Use a plain name without folders, "..", or control characters.
+file-error-unsafe-name = The upload was rejected and nothing was stored: the file name "{ $name }" is not allowed. Use a plain name, without folders, a leading dot or control characters.
 file-error-long-name = The upload was rejected and nothing was stored: the file name "{ $name }" is longer than 200 characters.
 file-error-type = The upload was rejected and nothing was stored: "{ $name }" is not an accepted type. Accepted types: { $allowed }.
 file-error-content = The upload was rejected and nothing was stored: the content of "{ $name }" is not a { $expected } file, as its name says.
@@ -620,8 +737,22 @@ health-question-law-firm = Is a law firm selected for the cases that go to judic
 health-status-ok = OK
 health-status-warning = Warning
 health-status-missing = Missing
+health-figure-aging-report-none = No daily run yet, so there is no aging report.
+health-figure-aging-report-stale = The latest daily run is as of { $run }, { $days } days ago.
+health-figure-aging-report-ok = Aging as of { $run }. Open cases: { $cases }.
+health-figure-latest-actions = Open cases with an action in the last 30 days: { $worked } of { $cases } ({ $percent } %).
+health-figure-customer-files = Open cases with a complete file: { $complete } of { $cases }. With an expired document: { $expired }.
+health-figure-procedure-own = The portfolio's own policy is in force: { $stages } stages, the first at { $first } days past due.
+health-figure-procedure-default = The built-in default policy, not yet reviewed: { $stages } stages, the first at { $first } days past due.
+health-figure-team = Active collectors: { $collectors }. Open cases unassigned: { $unassigned } of { $cases }.
+health-figure-follow-up = Open tasks: { $tasks }, past their date: { $overdue }. Open promises to pay: { $promises }.
+health-figure-renegotiation-rule = A late-interest rule is set. Payment plans: { $plans }, active: { $active }.
+health-figure-renegotiation-no-rule = No late-interest rule is set. Payment plans: { $plans }, active: { $active }.
+health-figure-settlements = Settlement offers: { $offers }, paid: { $paid }. Managers and administrators who approve beyond a collector's limit: { $deciders }.
+health-figure-segments = Customers not to continue: { $stop }. On credit hold: { $hold }. Status suggestions waiting for a decision: { $pending }.
+health-figure-law-firm = Active law firms: { $firms }. Cases with a firm: { $referred }. Transfer proposals waiting: { $pending }. Judicial transfer candidates: { $candidates }.
 legal-title = Judicial collection
-legal-intro = Cases more than { $days } days past due. A manager approves each transfer with a law firm, which builds the case packet, or rejects it with a reason.
+legal-intro = Cases { $days } or more days past due. A manager approves each transfer with a law firm, which builds the case packet, or rejects it with a reason.
 legal-incomplete-files-link = Files incomplete for a transfer
 legal-proposals = Transfer proposals
 legal-no-active-firm = No active law firm has room for another case.

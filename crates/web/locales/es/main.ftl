@@ -274,6 +274,123 @@ import-kind-actions = Gestiones de cobranza
 import-kind-snapshot = Corte de cartera
 import-kind-snapshot-accounts = Cuentas del corte de cartera
 
+# Row errors of a rejected import, one pair per code of RowErrorCode in
+# crates/app/src/import/error.rs.
+import-row-mapped-column-missing = Falta la columna «{ $column }», asignada a { $field }.
+import-hint-mapped-column-missing = El encabezado tiene: { $headers }. Corrija el encabezado o el perfil de mapeo.
+import-row-required-column-missing = Falta la columna «{ $column }» del campo obligatorio { $field }.
+import-hint-required-column-missing = El encabezado tiene: { $headers }. Cambie el nombre de la columna o asígnela en un perfil de mapeo.
+import-row-unexpected-value = Valor no admitido en { $field }.
+import-hint-unexpected-value = Valores admitidos: { $accepted }.
+import-row-invalid-months = { $field } no es un número entero de meses.
+import-hint-invalid-months = Escriba un número entero, como -1, 0 o 3.
+import-row-empty-required = { $field } es obligatorio y está vacío.
+import-hint-empty-required = Complete la celda.
+import-row-invalid-date = Fecha no válida en { $field }.
+import-hint-invalid-date = Se espera el formato { $format } (por ejemplo, { $example }) o AAAA-MM-DD. Corrija la celda o defina date_format en el perfil de mapeo.
+import-row-invalid-currency = Código de moneda no válido: «{ $value }».
+import-hint-invalid-currency = Escriba tres letras, como USD, EUR o MXN.
+import-row-no-currency = El registro no tiene moneda.
+import-hint-no-currency = Agregue una columna currency o defina currency en la tabla [format] del perfil de mapeo.
+import-row-invalid-amount = Importe no válido en { $field }.
+import-hint-invalid-amount = Se espera un número con el separador decimal «{ $decimal }» y { $thousands ->
+        [none] sin separador de miles
+       *[other] el separador de miles «{ $thousands }»
+    }. Corrija la celda o defina decimal_separator y thousands_separator en el perfil de mapeo.
+import-row-too-many-decimals = { $amount } tiene más decimales de los que admite { $currency } ({ $digits }).
+import-hint-too-many-decimals = Redondee el importe en el origen.
+import-row-amount-too-large = { $amount } { $currency } es demasiado grande para guardarlo.
+import-hint-amount-too-large = Revise el importe en el origen.
+import-row-amount-not-positive = { $field } debe ser mayor que cero.
+import-hint-amount-not-positive = Un crédito se registra como documento credit_note, no como importe negativo.
+import-row-amount-negative = { $field } debe ser cero o más.
+import-hint-amount-negative = Un crédito se registra como documento credit_note, no como importe negativo.
+import-row-invalid-integer = Número entero no válido en { $field }.
+import-hint-invalid-integer = Escriba dígitos, como 0 o 45.
+import-row-due-before-issue = La fecha de vencimiento { $due_date } es anterior a la fecha de emisión { $issue_date }.
+import-hint-due-before-issue = Revise las dos columnas de fecha y el date_format del perfil de mapeo.
+import-row-allocation-source = Una aplicación de pago necesita exactamente un origen: un pago o una nota de crédito.
+import-hint-allocation-source = Complete una de las dos columnas, payment o credit_note.
+import-row-negative-days-past-due = Los días de mora no pueden ser negativos.
+import-hint-negative-days-past-due = Use 0 para una cuenta sin mora.
+import-row-customer-repeated = El cliente «{ $customer }» aparece de nuevo con otros valores en { $fields } que en la línea { $line }.
+import-hint-customer-repeated = Deje una fila por cliente, haga que las filas coincidan o asigne latest_by a una columna de fecha para que gane la fila más reciente.
+import-row-unknown-customer = No existe el cliente «{ $customer }».
+import-hint-unknown-customer = Importe primero el cliente (tipo Clientes) o agréguelo al mismo archivo.
+import-row-document-changed = La { $kind ->
+        [invoice] factura
+        [debit_note] nota de débito
+       *[credit_note] nota de crédito
+    } { $number } ya está guardada con otros datos: { $differences } (entre paréntesis, el valor guardado).
+import-hint-document-changed = Una importación nunca cambia un documento guardado. Registre una nota de crédito o de débito.
+import-row-document-repeated = La { $kind ->
+        [invoice] factura
+        [debit_note] nota de débito
+       *[credit_note] nota de crédito
+    } { $number } aparece de nuevo con otros datos que en la línea { $line }: { $differences } (entre paréntesis, el valor de la línea { $line }).
+import-hint-document-repeated = Cada número de documento debe aparecer una sola vez por tipo.
+import-row-payment-changed = El pago { $payment } ya está guardado con otros datos (cliente { $customer }, pagado el { $paid_on }, importe { $amount } { $currency }).
+import-hint-payment-changed = Una importación nunca cambia un pago guardado. Dé al pago corregido su propia referencia.
+import-row-payment-repeated = El pago { $payment } aparece de nuevo con otros datos que en la línea { $line }.
+import-hint-payment-repeated = Cada referencia de pago debe aparecer una sola vez.
+import-row-customer-currency-decimals = { $amount } tiene más decimales de los que admite { $currency }, la moneda del cliente { $customer } ({ $digits }).
+import-hint-customer-currency-decimals = Redondee el importe en el origen o agregue una columna currency.
+import-row-customer-currency-too-large = { $amount } { $currency } (la moneda del cliente { $customer }) es demasiado grande para guardarlo.
+import-hint-customer-currency-too-large = Revise el importe en el origen o agregue una columna currency.
+import-row-unknown-document = No existe la { $kind ->
+        [invoice] factura
+        [debit_note] nota de débito
+       *[credit_note] nota de crédito
+    } «{ $number }».
+import-hint-unknown-document = Importe primero el documento (tipo Documentos) o agréguelo al mismo archivo.
+import-row-allocation-to-credit-note = La { $kind ->
+        [invoice] factura
+        [debit_note] nota de débito
+       *[credit_note] nota de crédito
+    } { $number } no puede recibir una aplicación de pago.
+import-hint-allocation-to-credit-note = Aplique a una factura o a una nota de débito.
+import-row-allocation-other-customer = No se puede aplicar { $source_kind ->
+        [payment] el pago
+       *[credit_note] la nota de crédito
+    } { $source } del cliente { $source_customer } a la { $kind ->
+        [invoice] factura
+        [debit_note] nota de débito
+       *[credit_note] nota de crédito
+    } { $number } del cliente { $customer }.
+import-hint-allocation-other-customer = Revise las columnas de cliente y de documento.
+import-row-allocation-currency = La moneda de { $source_kind ->
+        [payment] el pago
+       *[credit_note] la nota de crédito
+    } { $source } es { $source_currency } y la de la { $kind ->
+        [invoice] factura
+        [debit_note] nota de débito
+       *[credit_note] nota de crédito
+    } { $number } es { $currency }.
+import-hint-allocation-currency = Aplique solo entre importes de la misma moneda.
+import-row-allocation-over-unallocated = La aplicación de { $amount } { $currency } es mayor que lo que queda sin aplicar de { $source_kind ->
+        [payment] el pago
+       *[credit_note] la nota de crédito
+    } { $source } ({ $left }).
+import-hint-allocation-over-unallocated = Reduzca la aplicación o revise el importe del pago.
+import-row-allocation-over-open = La aplicación de { $amount } { $currency } es mayor que el saldo pendiente de la { $kind ->
+        [invoice] factura
+        [debit_note] nota de débito
+       *[credit_note] nota de crédito
+    } { $number } ({ $open }).
+import-hint-allocation-over-open = Reduzca la aplicación. El resto del pago queda sin aplicar.
+import-row-unknown-payment = No existe el pago «{ $payment }».
+import-hint-unknown-payment = Importe primero el pago (tipo Pagos).
+import-row-allocation-changed = Esta aplicación a la { $kind ->
+        [invoice] factura
+        [debit_note] nota de débito
+       *[credit_note] nota de crédito
+    } { $number } ya está guardada con el importe { $amount }.
+import-hint-allocation-changed = Una importación nunca cambia una aplicación de pago guardada.
+import-row-snapshot-repeated = La cuenta { $account } del { $date } aparece de nuevo con otros datos que en la línea { $line }.
+import-hint-snapshot-repeated = Deje una fila por cuenta y fecha de corte.
+import-row-snapshot-changed = La cuenta { $account } ya está guardada para el { $date } con el saldo { $balance } y { $days } días de mora.
+import-hint-snapshot-changed = Un corte de cartera nunca cambia. Entregue un corte de fecha posterior.
+
 ## Política de cobranza
 nav-policy = Política
 policy-title = Política de cobranza
@@ -588,7 +705,7 @@ file-error-no-file = Elija el archivo que va a subir.
 file-error-kind = Tipo de documento desconocido: «{ $value }». Elija uno de la lista.
 file-error-scope = Exigencia desconocida: «{ $value }». Use customer o legal.
 file-error-empty-name = Se rechazó el archivo y no se guardó nada: no tiene nombre.
-file-error-unsafe-name = Se rechazó el archivo y no se guardó nada: el nombre «{ $name }» no está permitido. Use un nombre simple, sin carpetas, «..» ni caracteres de control.
+file-error-unsafe-name = Se rechazó el archivo y no se guardó nada: el nombre «{ $name }» no está permitido. Use un nombre simple, sin carpetas, sin un punto al inicio ni caracteres de control.
 file-error-long-name = Se rechazó el archivo y no se guardó nada: el nombre «{ $name }» tiene más de 200 caracteres.
 file-error-type = Se rechazó el archivo y no se guardó nada: «{ $name }» no es de un tipo aceptado. Tipos aceptados: { $allowed }.
 file-error-content = Se rechazó el archivo y no se guardó nada: el contenido de «{ $name }» no es un archivo { $expected }, como dice su nombre.
@@ -620,8 +737,22 @@ health-question-law-firm = ¿Hay un estudio jurídico elegido para los casos que
 health-status-ok = En orden
 health-status-warning = Advertencia
 health-status-missing = Falta
+health-figure-aging-report-none = Todavía no hay un proceso diario, así que no hay informe de antigüedad.
+health-figure-aging-report-stale = El último proceso diario es al { $run }, hace { $days } días.
+health-figure-aging-report-ok = Antigüedad al { $run }. Casos abiertos: { $cases }.
+health-figure-latest-actions = Casos abiertos con una gestión en los últimos 30 días: { $worked } de { $cases } ({ $percent } %).
+health-figure-customer-files = Casos abiertos con el expediente completo: { $complete } de { $cases }. Con un documento vencido: { $expired }.
+health-figure-procedure-own = Rige la política propia de la cartera: { $stages } etapas, la primera a los { $first } días de atraso.
+health-figure-procedure-default = La política predeterminada, todavía sin revisar: { $stages } etapas, la primera a los { $first } días de atraso.
+health-figure-team = Gestores activos: { $collectors }. Casos abiertos sin asignar: { $unassigned } de { $cases }.
+health-figure-follow-up = Tareas abiertas: { $tasks }, vencidas: { $overdue }. Promesas de pago abiertas: { $promises }.
+health-figure-renegotiation-rule = Hay una regla de intereses moratorios. Convenios de pago: { $plans }, activos: { $active }.
+health-figure-renegotiation-no-rule = No hay una regla de intereses moratorios. Convenios de pago: { $plans }, activos: { $active }.
+health-figure-settlements = Ofertas de pago único: { $offers }, pagadas: { $paid }. Jefes de cobranza y administradores que aprueban por encima del límite de un gestor: { $deciders }.
+health-figure-segments = Clientes con los que no seguir: { $stop }. Con crédito bloqueado: { $hold }. Sugerencias de estado pendientes de decisión: { $pending }.
+health-figure-law-firm = Estudios jurídicos activos: { $firms }. Casos en un estudio: { $referred }. Propuestas de derivación pendientes: { $pending }. Candidatos a cobranza judicial: { $candidates }.
 legal-title = Cobranza judicial
-legal-intro = Casos con más de { $days } días de mora. Un jefe de cobranza aprueba cada traspaso con un estudio jurídico, lo que arma el legajo del caso, o lo rechaza con un motivo.
+legal-intro = Casos con { $days } o más días de mora. Un jefe de cobranza aprueba cada traspaso con un estudio jurídico, lo que arma el legajo del caso, o lo rechaza con un motivo.
 legal-incomplete-files-link = Expedientes incompletos para un traspaso
 legal-proposals = Traspasos propuestos
 legal-no-active-firm = Ningún estudio jurídico activo tiene cupo para otro caso.

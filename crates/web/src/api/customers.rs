@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use recobro_core::Currency;
 use recobro_core::number::NumberFormat;
-use recobro_store::browse::{self, CustomerFilter, CustomerSort};
+use recobro_store::browse::{self, CustomerFilter, CustomerSort, DateCursor, DocumentCursor};
 use recobro_store::cases::{CaseRecord, CaseStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -22,10 +22,11 @@ use crate::error::{ApiError, ErrorEnvelope};
 const DEFAULT_PAGE_SIZE: i64 = 50;
 const MAX_PAGE_SIZE: i64 = 500;
 
-/// The maximum number of documents, payments or actions one response lists.
-// NOTE: these lists have no paging; a customer with more rows gets only
-// the first ones in the documented order.
-const DETAIL_LIMIT: i64 = 1000;
+/// Rows per page of a customer's documents, payments or actions when the
+/// request gives no `limit`.
+const DEFAULT_DETAIL_PAGE_SIZE: i64 = 100;
+/// The largest `limit` of those lists.
+const MAX_DETAIL_PAGE_SIZE: i64 = 1000;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -272,16 +273,61 @@ pub struct CustomerQuery {
     pub(super) customer: String,
 }
 
-impl CustomerQuery {
+/// The parameters of one page of a customer's documents, payments or actions.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CustomerPageQuery {
+    /// Portfolio code.
+    #[serde(default)]
+    #[param(required = true)]
+    portfolio: String,
+    /// The customer's reference.
+    #[serde(default)]
+    #[param(required = true)]
+    customer: String,
+    /// The `next_after` of the previous page.
+    after: Option<String>,
+    /// Rows per page, 1 to 1000, or 100 when absent.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: Option<String>,
+}
+
+impl CustomerPageQuery {
     /// Checks the parameters and finds the customer the caller may see.
-    async fn resolve(&self, state: &AppState, caller: &ApiCaller) -> ApiResult<i64> {
+    /// Returns the customer's id and the page size.
+    async fn resolve(&self, state: &AppState, caller: &ApiCaller) -> ApiResult<(i64, i64)> {
         let code = required(&self.portfolio, "portfolio")?;
         let reference = required(&self.customer, "customer")?;
+        let limit = match self.limit.as_deref().map(str::trim).filter(|text| !text.is_empty()) {
+            None => DEFAULT_DETAIL_PAGE_SIZE,
+            Some(text) => text
+                .parse::<i64>()
+                .ok()
+                .filter(|limit| (1..=MAX_DETAIL_PAGE_SIZE).contains(limit))
+                .ok_or_else(|| ApiError::bad_request(format!("invalid limit {text:?}: expected a whole number from 1 to {MAX_DETAIL_PAGE_SIZE}")))?,
+        };
         let mut conn = state.store.acquire().await?;
         let portfolio = find_portfolio(&mut conn, code).await?;
         let (customer_id, _) = find_visible_customer(&mut conn, &caller.actor, &portfolio, reference).await?;
-        Ok(customer_id)
+        Ok((customer_id, limit))
     }
+
+    /// Decodes `after` with `parse`, the decoder of the list's cursors.
+    fn cursor<Cursor>(&self, parse: fn(&str) -> Option<Cursor>) -> ApiResult<Option<Cursor>> {
+        match self.after.as_deref().map(str::trim).filter(|text| !text.is_empty()) {
+            None => Ok(None),
+            Some(text) => parse(text).map(Some).ok_or_else(|| ApiError::bad_request(format!("invalid after {text:?}: pass the next_after of the previous page"))),
+        }
+    }
+}
+
+/// Keeps the first `limit` of `rows`, which were read with one row more
+/// than `limit`, and returns the cursor after the last kept row when the
+/// extra row shows that another page follows.
+fn split_page<Row>(rows: &mut Vec<Row>, limit: i64, cursor_text: impl Fn(&Row) -> String) -> Option<String> {
+    let has_more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    if has_more { rows.last().map(cursor_text) } else { None }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -300,24 +346,36 @@ pub struct DocumentItem {
     disputed: bool,
 }
 
-/// Lists a customer's documents, open ones first, then by due date (at most 1000).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentPage {
+    items: Vec<DocumentItem>,
+    /// The cursor to pass as `after` for the next page, or null on the last page.
+    next_after: Option<String>,
+}
+
+/// Lists a customer's documents, open ones first, then by due date, with keyset paging.
 #[utoipa::path(
     get,
     path = "/documents",
     tag = "customers",
-    params(CustomerQuery),
+    params(CustomerPageQuery),
+    description = "A document that is settled or reopened between two requests moves between the open and the settled part of the list, so the pages may then miss or repeat it.",
     responses(
-        (status = 200, description = "The customer's documents", body = [DocumentItem]),
-        (status = 400, description = "A parameter is missing", body = ErrorEnvelope),
+        (status = 200, description = "One page of the customer's documents", body = DocumentPage),
+        (status = 400, description = "A parameter is missing or invalid", body = ErrorEnvelope),
         (status = 404, description = "Unknown portfolio or customer", body = ErrorEnvelope),
     ),
 )]
-pub async fn list_documents(caller: ApiCaller, State(state): State<AppState>, query: Result<Query<CustomerQuery>, QueryRejection>) -> ApiResult<Json<Vec<DocumentItem>>> {
+pub async fn list_documents(caller: ApiCaller, State(state): State<AppState>, query: Result<Query<CustomerPageQuery>, QueryRejection>) -> ApiResult<Json<DocumentPage>> {
     authz::require(&caller.actor, Permission::ViewPortfolio)?;
-    let customer_id = query_params(query)?.resolve(&state, &caller).await?;
+    let query = query_params(query)?;
+    let cursor = query.cursor(DocumentCursor::parse)?;
+    let (customer_id, limit) = query.resolve(&state, &caller).await?;
     let mut conn = state.store.acquire().await?;
-    let mut items = Vec::new();
-    for row in browse::customer_documents(&mut conn, customer_id, DETAIL_LIMIT).await? {
+    let mut rows = browse::customer_documents_after(&mut conn, customer_id, cursor.as_ref(), limit + 1).await?;
+    let next_after = split_page(&mut rows, limit, |row| DocumentCursor::after(row).text());
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
         items.push(DocumentItem {
             amount: amount(row.amount_minor, &row.currency)?,
             open: amount(row.open_minor, &row.currency)?,
@@ -330,7 +388,7 @@ pub async fn list_documents(caller: ApiCaller, State(state): State<AppState>, qu
             disputed: row.disputed,
         });
     }
-    Ok(Json(items))
+    Ok(Json(DocumentPage { items, next_after }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -351,24 +409,35 @@ pub struct PaymentItem {
     allocations: Vec<AllocationItem>,
 }
 
-/// Lists a customer's payments, latest first, with their allocations (at most 1000).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentPage {
+    items: Vec<PaymentItem>,
+    /// The cursor to pass as `after` for the next page, or null on the last page.
+    next_after: Option<String>,
+}
+
+/// Lists a customer's payments, latest first, with their allocations and keyset paging.
 #[utoipa::path(
     get,
     path = "/payments",
     tag = "customers",
-    params(CustomerQuery),
+    params(CustomerPageQuery),
     responses(
-        (status = 200, description = "The customer's payments", body = [PaymentItem]),
-        (status = 400, description = "A parameter is missing", body = ErrorEnvelope),
+        (status = 200, description = "One page of the customer's payments", body = PaymentPage),
+        (status = 400, description = "A parameter is missing or invalid", body = ErrorEnvelope),
         (status = 404, description = "Unknown portfolio or customer", body = ErrorEnvelope),
     ),
 )]
-pub async fn list_payments(caller: ApiCaller, State(state): State<AppState>, query: Result<Query<CustomerQuery>, QueryRejection>) -> ApiResult<Json<Vec<PaymentItem>>> {
+pub async fn list_payments(caller: ApiCaller, State(state): State<AppState>, query: Result<Query<CustomerPageQuery>, QueryRejection>) -> ApiResult<Json<PaymentPage>> {
     authz::require(&caller.actor, Permission::ViewPortfolio)?;
-    let customer_id = query_params(query)?.resolve(&state, &caller).await?;
+    let query = query_params(query)?;
+    let cursor = query.cursor(DateCursor::parse)?;
+    let (customer_id, limit) = query.resolve(&state, &caller).await?;
     let mut conn = state.store.acquire().await?;
-    let mut items = Vec::new();
-    for row in browse::customer_payments(&mut conn, customer_id, DETAIL_LIMIT).await? {
+    let mut rows = browse::customer_payments_after(&mut conn, customer_id, cursor.as_ref(), limit + 1).await?;
+    let next_after = split_page(&mut rows, limit, |row| DateCursor { date: row.paid_on, id: row.id }.text());
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
         let mut allocations = Vec::with_capacity(row.allocations.len());
         for (document, minor) in &row.allocations {
             allocations.push(AllocationItem { document: document.clone(), amount: amount(*minor, &row.currency)? });
@@ -382,7 +451,7 @@ pub async fn list_payments(caller: ApiCaller, State(state): State<AppState>, que
             allocations,
         });
     }
-    Ok(Json(items))
+    Ok(Json(PaymentPage { items, next_after }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -402,24 +471,35 @@ pub struct ActionItem {
     promise_on: Option<NaiveDate>,
 }
 
-/// Lists a customer's collection actions, latest first (at most 1000).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActionPage {
+    items: Vec<ActionItem>,
+    /// The cursor to pass as `after` for the next page, or null on the last page.
+    next_after: Option<String>,
+}
+
+/// Lists a customer's collection actions, latest first, with keyset paging.
 #[utoipa::path(
     get,
     path = "/actions",
     tag = "customers",
-    params(CustomerQuery),
+    params(CustomerPageQuery),
     responses(
-        (status = 200, description = "The customer's collection actions", body = [ActionItem]),
-        (status = 400, description = "A parameter is missing", body = ErrorEnvelope),
+        (status = 200, description = "One page of the customer's collection actions", body = ActionPage),
+        (status = 400, description = "A parameter is missing or invalid", body = ErrorEnvelope),
         (status = 404, description = "Unknown portfolio or customer", body = ErrorEnvelope),
     ),
 )]
-pub async fn list_actions(caller: ApiCaller, State(state): State<AppState>, query: Result<Query<CustomerQuery>, QueryRejection>) -> ApiResult<Json<Vec<ActionItem>>> {
+pub async fn list_actions(caller: ApiCaller, State(state): State<AppState>, query: Result<Query<CustomerPageQuery>, QueryRejection>) -> ApiResult<Json<ActionPage>> {
     authz::require(&caller.actor, Permission::ViewPortfolio)?;
-    let customer_id = query_params(query)?.resolve(&state, &caller).await?;
+    let query = query_params(query)?;
+    let cursor = query.cursor(DateCursor::parse)?;
+    let (customer_id, limit) = query.resolve(&state, &caller).await?;
     let mut conn = state.store.acquire().await?;
-    let mut items = Vec::new();
-    for row in browse::customer_actions(&mut conn, customer_id, DETAIL_LIMIT).await? {
+    let mut rows = browse::customer_actions_after(&mut conn, customer_id, cursor.as_ref(), limit + 1).await?;
+    let next_after = split_page(&mut rows, limit, |row| DateCursor { date: row.action_on, id: row.id }.text());
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
         let promise_amount = match (&row.promise_amount_minor, &row.promise_currency) {
             (Some(minor), Some(currency)) => Some(amount(*minor, currency)?),
             _ => None,
@@ -437,7 +517,7 @@ pub async fn list_actions(caller: ApiCaller, State(state): State<AppState>, quer
             promise_on: row.promise_on,
         });
     }
-    Ok(Json(items))
+    Ok(Json(ActionPage { items, next_after }))
 }
 
 /// A collection action to record. The rules are those of the action form:

@@ -142,6 +142,7 @@ fn files_error(error: FilesError) -> ApiError {
     match error {
         FilesError::Invalid(error) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "upload-rejected", format!("the upload was rejected and nothing was stored: {error}")),
         error @ (FilesError::UnknownPortfolio(_) | FilesError::UnknownCustomer(_) | FilesError::UnknownFile(_)) => ApiError::new(StatusCode::NOT_FOUND, "not-found", error.to_string()),
+        FilesError::NotAllowed { .. } | FilesError::UnknownUser(_) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", error.to_string()),
         FilesError::Store(error) => error.into(),
     }
 }

@@ -140,6 +140,7 @@ fn files_internal(error: FilesError) -> WebError {
     match error {
         FilesError::Store(error) => WebError::Store(error),
         FilesError::UnknownPortfolio(_) | FilesError::UnknownCustomer(_) | FilesError::UnknownFile(_) => WebError::NotFound,
+        FilesError::NotAllowed { .. } | FilesError::UnknownUser(_) => WebError::Forbidden,
         other => WebError::Internal(other.to_string()),
     }
 }

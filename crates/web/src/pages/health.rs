@@ -20,8 +20,6 @@ struct HealthRow {
     question: String,
     status: &'static str,
     status_label: String,
-    // NOTE: the figure comes from the application layer in English; the
-    // question and status around it are translated.
     figure: String,
     link: String,
 }
@@ -55,7 +53,7 @@ pub async fn page(State(state): State<AppState>, user: SignedIn, Path(code): Pat
             question: tr.label("health-question", entry.key),
             status: entry.status.code(),
             status_label: tr.label("health-status", entry.status.code()),
-            figure: entry.figure.clone(),
+            figure: figure_text(tr, entry),
             link: entry.link.clone(),
         })
         .collect();
@@ -79,4 +77,21 @@ pub(crate) fn health_error(error: HealthError) -> WebError {
         HealthError::Store(error) => WebError::Store(error),
         other => WebError::Internal(other.to_string()),
     }
+}
+
+/// Words a figure in the user's language from its message key and values,
+/// or keeps the English figure when the key is unknown.
+fn figure_text(tr: Translator, entry: &health::HealthEntry) -> String {
+    let args: Vec<(&'static str, String)> = entry
+        .figure_args
+        .iter()
+        .map(|(name, value)| {
+            let text = match value {
+                health::FigureArg::Count(count) => count.to_string(),
+                health::FigureArg::Date(date) => tr.date(date),
+            };
+            (*name, text)
+        })
+        .collect();
+    tr.try_t_args(&format!("health-figure-{}", entry.figure_key), &args).unwrap_or_else(|| entry.figure.clone())
 }

@@ -43,7 +43,7 @@ struct CountLine {
     unchanged: u64,
 }
 
-/// One row error, as text for the table.
+/// One row error, as text for the table in the user's language.
 struct ErrorLine {
     file: String,
     line: u64,
@@ -54,14 +54,18 @@ struct ErrorLine {
 }
 
 impl ErrorLine {
-    fn new(error: &RowError) -> Self {
+    /// Words the problem and hint with the messages `import-row-CODE` and
+    /// `import-hint-CODE`, or keeps the English text of the import when a
+    /// message is missing.
+    fn new(tr: Translator, error: &RowError) -> Self {
+        let translate = |prefix: &str, english: &str| tr.try_t_args(&format!("{prefix}-{}", error.code), &error.args).unwrap_or_else(|| english.to_string());
         Self {
             file: error.file.clone(),
             line: error.line,
             column: error.column.as_ref().map(|(number, header)| format!("{number} ({header})")).unwrap_or_default(),
             value: error.value.clone().unwrap_or_default(),
-            problem: error.problem.clone(),
-            hint: error.hint.clone(),
+            problem: translate("import-row", &error.problem),
+            hint: translate("import-hint", &error.hint),
         }
     }
 }
@@ -80,8 +84,6 @@ struct ImportPage {
     done: Option<String>,
     counts: Vec<CountLine>,
     /// Row errors of a rejected file.
-    // NOTE: the problem and hint of a row error come from the import
-    // service in English; only the page around them is translated.
     row_errors: Vec<ErrorLine>,
     /// How many row errors the list leaves out, as a sentence.
     more_errors: Option<String>,
@@ -174,7 +176,7 @@ pub async fn submit(State(state): State<AppState>, user: SignedIn, Path(code): P
         }
         Err(ImportError::Rejected { errors, more }) => {
             page.rejected = true;
-            page.row_errors = errors.iter().map(ErrorLine::new).collect();
+            page.row_errors = errors.iter().map(|error| ErrorLine::new(tr, error)).collect();
             page.more_errors = (more > 0).then(|| tr.t_args("import-more-errors", &[("count", more.to_string())]));
             render_with_status(tr, &page, StatusCode::UNPROCESSABLE_ENTITY)
         }

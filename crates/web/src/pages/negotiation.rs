@@ -314,6 +314,7 @@ fn letter_error(error: NegotiationError) -> WebError {
     match error {
         NegotiationError::NotFound { .. } | NegotiationError::UnknownPortfolio(_) | NegotiationError::UnknownCustomer(_) => WebError::NotFound,
         NegotiationError::Store(error) => WebError::Store(error),
+        error @ NegotiationError::WrongStatus { .. } => WebError::BadRequest(error.to_string()),
         other => WebError::Internal(format!("cannot load the letter: {other}")),
     }
 }

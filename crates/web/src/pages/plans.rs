@@ -358,7 +358,8 @@ struct PlanPage {
     can_decide: bool,
     decision_action: String,
     /// The agreement letter as a PDF.
-    letter_path: String,
+    /// The letter's download path, once the record has a letter.
+    letter_path: Option<String>,
     reason: String,
     reason_error: String,
     refusal: Option<String>,
@@ -398,7 +399,7 @@ async fn show_plan(state: &AppState, user: &SignedIn, code: String, id: i64, mut
         tr,
         layout,
         decision_action: format!("/p/{code}/plans/{}/decision", plan.id),
-        letter_path: format!("/p/{code}/plans/{}/letter", plan.id),
+        letter_path: matches!(plan.status.as_str(), "active" | "completed" | "broken").then(|| format!("/p/{code}/plans/{}/letter", plan.id)),
         code,
         can_decide: authz::allows(user.actor.role, Permission::ApproveNegotiation) && plan.status == negotiation::PLAN_PENDING,
         plan,

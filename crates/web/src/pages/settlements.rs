@@ -267,7 +267,8 @@ struct OfferPage {
     can_decide: bool,
     decision_action: String,
     /// The offer letter as a PDF.
-    letter_path: String,
+    /// The letter's download path, once the record has a letter.
+    letter_path: Option<String>,
     reason: String,
     reason_error: String,
     refusal: Option<String>,
@@ -304,7 +305,7 @@ async fn show_offer(state: &AppState, user: &SignedIn, code: String, id: i64, mu
         tr,
         layout,
         decision_action: format!("/p/{code}/settlements/{}/decision", offer.id),
-        letter_path: format!("/p/{code}/settlements/{}/letter", offer.id),
+        letter_path: matches!(offer.status.as_str(), "approved" | "paid" | "expired").then(|| format!("/p/{code}/settlements/{}/letter", offer.id)),
         code,
         can_decide: authz::allows(user.actor.role, Permission::ApproveNegotiation) && offer.status == negotiation::OFFER_PENDING,
         owed_minor: offer.principal_minor + offer.interest_minor + offer.fees_minor,
