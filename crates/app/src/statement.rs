@@ -370,7 +370,7 @@ struct SheetWords {
     documents: &'static str,
     periods: &'static str,
     title: &'static str,
-    document_headers: [&'static str; 14],
+    document_headers: [&'static str; 15],
     period_headers: [&'static str; 8],
     total: &'static str,
     no_rule: &'static str,
@@ -399,6 +399,7 @@ fn sheet_words(locale: Locale) -> SheetWords {
                 "Intereses adeudados",
                 "Indemnización",
                 "Total",
+                "Intereses pagados",
             ],
             period_headers: ["Documento", "Moneda", "Desde", "Hasta", "Días", "Base", "Tasa anual %", "Intereses"],
             total: "Total",
@@ -425,6 +426,7 @@ fn sheet_words(locale: Locale) -> SheetWords {
                 "Interest owed",
                 "Compensation",
                 "Total",
+                "Interest paid",
             ],
             period_headers: ["Document", "Currency", "From", "To", "Days", "Base", "Annual rate %", "Interest"],
             total: "Total",
@@ -502,6 +504,7 @@ pub fn statement_xlsx(statement: &Statement, locale: Locale) -> Result<Vec<u8>, 
         sheet.write_number_with_format(row, 12, cell_number(line.fees_minor, line.currency), &money)?;
         let line_total = line.principal_open_minor + line.interest_minor + line.fees_minor;
         sheet.write_number_with_format(row, 13, cell_number(line_total, line.currency), &money)?;
+        sheet.write_number_with_format(row, 14, cell_number(line.interest_paid_minor, line.currency), &money)?;
         row += 1;
     }
 
@@ -516,6 +519,7 @@ pub fn statement_xlsx(statement: &Statement, locale: Locale) -> Result<Vec<u8>, 
         sheet.write_number_with_format(row, 11, cell_number(total.interest_minor, total.currency), &money)?;
         sheet.write_number_with_format(row, 12, cell_number(total.fees_minor, total.currency), &money)?;
         sheet.write_number_with_format(row, 13, cell_number(total.total_minor, total.currency), &money)?;
+        sheet.write_number_with_format(row, 14, cell_number(total.interest_paid_minor, total.currency), &money)?;
         row += 1;
     }
     if statement.rule.is_none() {

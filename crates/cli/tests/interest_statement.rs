@@ -100,6 +100,8 @@ async fn statement_formats(url: String) {
     let workbook = folder.path().join("statement.xlsx");
     recobro_ok(&url, &statement_args(&["--format", "xlsx", "--output", path_text(&workbook)]));
     assert_eq!(number_at(&workbook, "Documents", 1, 11), 10.0);
+    assert_eq!(number_at(&workbook, "Documents", 1, 14), 8.22, "the interest the payment covered");
+    assert_eq!(number_at(&workbook, "Documents", 3, 14), 8.22);
     assert_eq!(number_at(&workbook, "Documents", 3, 13), 618.22);
     assert_eq!(number_at(&workbook, "Periods", 2, 5), 608.22);
     let spanish_workbook = folder.path().join("estado.xlsx");
