@@ -78,7 +78,7 @@ pub async fn upload(store: &Store, portfolio_code: &str, upload: &Upload<'_>, ma
     Ok(stored)
 }
 
-/// A document's record and content, for a download.
+/// Reads a document's record and content, for a download.
 pub async fn download(store: &Store, portfolio_code: &str, file_id: i64) -> Result<(CustomerFile, Vec<u8>), FilesError> {
     let mut conn = store.acquire().await?;
     let portfolio = find_portfolio(&mut conn, portfolio_code).await?;
@@ -196,8 +196,8 @@ fn records_of<'a>(files: impl Iterator<Item = (&'a str, Option<NaiveDate>)>) -> 
     files.filter_map(|(kind, expires_on)| FileKind::parse(kind).ok().map(|kind| FileOnRecord { kind, expires_on })).collect()
 }
 
-/// The checklist gaps of every customer of a portfolio for one scope, by
-/// customer id; customers whose file is complete are left out.
+/// Lists the checklist gaps of every customer of a portfolio for one
+/// scope, by customer id. Customers whose file is complete are left out.
 pub async fn gaps_by_customer(conn: &mut Conn, portfolio_id: i64, scope: RequirementScope, as_of: NaiveDate) -> Result<HashMap<i64, Vec<FileGap>>, StoreError> {
     let requirements = requirements(conn, portfolio_id).await?;
     let required = requirements.of(scope);
@@ -225,8 +225,9 @@ pub struct IncompleteFile {
     pub gaps: Vec<FileGap>,
 }
 
-/// The customers with an open collection case whose file lacks or has an
-/// expired document the scope requires, by customer reference. For the
+/// Lists the customers with an open collection case whose file lacks a
+/// document the scope requires or has only an expired one, by customer
+/// reference. For the
 /// legal scope, only the cases at or past the judicial transfer threshold
 /// of the latest run count.
 pub async fn incomplete_files(store: &Store, portfolio_code: &str, scope: RequirementScope, as_of: NaiveDate) -> Result<Vec<IncompleteFile>, FilesError> {

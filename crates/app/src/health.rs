@@ -8,7 +8,7 @@ use recobro_store::health::{self, HealthFacts};
 use recobro_store::{Conn, Store, StoreError, cases, portfolio};
 use serde::Serialize;
 
-/// How well a question is answered.
+/// The status of one answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HealthStatus {
@@ -295,7 +295,7 @@ mod tests {
     }
 
     #[test]
-    fn a_stale_or_missing_run_is_reported() {
+    fn aging_report_stale_or_missing() {
         let facts = HealthFacts::default();
         assert_eq!(aging_report(&facts, date("2025-06-30"), "p").status, HealthStatus::Missing);
         let facts = HealthFacts { latest_run: Some(date("2025-06-01")), ..HealthFacts::default() };
@@ -305,7 +305,7 @@ mod tests {
     }
 
     #[test]
-    fn team_needs_collectors_and_assignments() {
+    fn team_collectors_and_assignments() {
         let facts = HealthFacts { active_collectors: 0, ..HealthFacts::default() };
         assert_eq!(team(&facts, "p").status, HealthStatus::Missing);
         let facts = HealthFacts { active_collectors: 2, open_cases: 10, open_cases_unassigned: 1, ..HealthFacts::default() };
@@ -314,7 +314,7 @@ mod tests {
     }
 
     #[test]
-    fn files_are_judged_on_open_cases() {
+    fn customer_files_on_open_cases() {
         let files = FileFigures { open_cases: 4, incomplete: 4, expired: 0 };
         assert_eq!(customer_files(&files, date("2025-06-30"), "p").status, HealthStatus::Missing);
         let files = FileFigures { open_cases: 4, incomplete: 1, expired: 1 };
@@ -324,7 +324,7 @@ mod tests {
     }
 
     #[test]
-    fn a_law_firm_must_be_selected() {
+    fn law_firm_required() {
         assert_eq!(law_firm(&HealthFacts::default(), 3, "p").status, HealthStatus::Missing);
         let facts = HealthFacts { active_law_firms: 1, pending_proposals: 2, ..HealthFacts::default() };
         assert_eq!(law_firm(&facts, 3, "p").status, HealthStatus::Warning);

@@ -6,8 +6,8 @@ use recobro_documents::{DocumentError, Language, Letterhead, Recipient, RuleSumm
 
 use crate::statement::Statement;
 
-/// The language of a customer's documents: their own when set and known,
-/// otherwise Spanish.
+/// Returns the language of a customer's documents: their own when set and
+/// known, otherwise Spanish.
 pub fn customer_language(language: Option<&str>) -> Language {
     language.and_then(Language::parse).unwrap_or(Language::Es)
 }

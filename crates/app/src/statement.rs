@@ -172,9 +172,9 @@ pub async fn statement_of(conn: &mut Conn, portfolio: Portfolio, customer_id: i6
     Ok(Statement { portfolio, customer_id, customer, as_of, rule, lines, totals })
 }
 
-/// The past-due accounts of a snapshot-shaped portfolio (a bank's or an
-/// agency's balances), as lines without interest: the source computes its
-/// own, and the statement shows what it reported, aged to the as-of date.
+/// Lists the past-due accounts of a snapshot-shaped portfolio (a bank's or
+/// an agency's balances) as lines without interest, because the source
+/// computes its own. The balance is the one reported, aged to the as-of date.
 async fn snapshot_account_lines(conn: &mut Conn, customer_id: i64, as_of: NaiveDate) -> Result<Vec<StatementLine>, StatementError> {
     let accounts = recobro_store::browse::customer_snapshot_accounts(conn, customer_id, as_of).await?;
     let mut lines = Vec::new();

@@ -1,7 +1,7 @@
-//! Customer files and judicial transfers on the UCI card portfolio: the
+//! Customer files and judicial transfers on the UCI card portfolio. The
 //! daily run proposes exactly the cases past 120 days whose file is
-//! complete, a manager approves one with a law firm, the packet opens, and
-//! the firm's recoveries lower the customer's balance.
+//! complete, and a manager approves one with a law firm. The packet opens,
+//! and the firm's recoveries lower the customer's balance.
 
 mod common;
 
@@ -39,7 +39,7 @@ async fn upload(store: &Store, customer: &str, kind: &str, expires: Option<&str>
     files::upload(store, PORTFOLIO, &upload, 1_000_000, "marta").await.expect("a valid upload is stored");
 }
 
-/// The customer's total balance in the aging report, in cents.
+/// Returns the customer's total balance in the aging report, in cents.
 async fn balance_cents(store: &Store, customer: &str, as_of: &str) -> i64 {
     let report = aging(store, PORTFOLIO, date(as_of), AgingGroup::Customer).await.expect("aging by customer");
     let json = report.to_json();
@@ -117,7 +117,7 @@ async fn transfers(url: String) {
     let again = legal::approve_transfer(&store, PORTFOLIO, first_id, "ruiz", "marta", on, None).await;
     assert!(matches!(again, Err(TransferError::WrongStatus { .. })), "{again:?}");
 
-    // The packet opens and holds the statement, the history and the file.
+    // The packet opens and contains the statement, the history and the file.
     let (name, packet) = legal::referral_packet(&store, PORTFOLIO, first_id).await.unwrap();
     assert_eq!(name, format!("referral-{first_id}-{first}.zip"));
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(packet)).expect("the packet is a ZIP archive");

@@ -510,23 +510,28 @@ fn proposals_text(report: &legal::ProposalReport) -> String {
             candidate.balance
         )
     };
+
     writeln_text!(text, "proposed, file complete: {}", report.proposed.len());
     for candidate in &report.proposed {
         let id = candidate.referral_id.map(|id| format!("  referral {id}")).unwrap_or_else(|| "  (proposed by the next run)".into());
         writeln_text!(text, "{}{id}", line(candidate));
     }
+
     writeln_text!(text, "held back, file incomplete: {}", report.incomplete.len());
     for candidate in &report.incomplete {
         writeln_text!(text, "{}  file: {}", line(candidate), describe_gaps(&candidate.missing));
     }
+
     writeln_text!(text, "rejected by a manager in the last {} days: {}", legal::REJECTION_PAUSE_DAYS, report.rejected.len());
     for candidate in &report.rejected {
         writeln_text!(text, "{}  rejected on {}", line(candidate), candidate.rejected_on.map(|date| date.to_string()).unwrap_or_default());
     }
+
     writeln_text!(text, "already with a law firm: {}", report.with_firm.len());
     for candidate in &report.with_firm {
         writeln_text!(text, "{}  {}", line(candidate), candidate.referral_status.as_deref().unwrap_or_default());
     }
+
     text
 }
 

@@ -373,7 +373,7 @@ enum ReportCommand {
     },
     /// The ten questions of the portfolio health check, answered from live data.
     Health(ReportArgs),
-    /// Open cases whose customer file lacks a required document or holds an expired one.
+    /// Open cases whose customer file lacks a required document or has only an expired one.
     Files {
         #[command(flatten)]
         report: ReportArgs,

@@ -80,9 +80,9 @@ impl RequirementScope {
         Self::ALL.into_iter().find(|scope| scope.code() == wanted).ok_or_else(|| FileError::UnknownScope { value: code.to_string() })
     }
 
-    /// The kinds required when a portfolio sets none: a contract for
-    /// every customer; a contract and a signed promissory note before a
-    /// legal transfer.
+    /// Returns the kinds required when a portfolio sets none: a contract
+    /// for every customer, and a contract and a signed promissory note
+    /// before a legal transfer.
     pub fn default_kinds(&self) -> Vec<FileKind> {
         match self {
             RequirementScope::Customer => vec![FileKind::Contract],
@@ -124,8 +124,8 @@ impl FileType {
         }
     }
 
-    /// Whether `content` starts the way a file of this type does. Plain
-    /// text must be UTF-8 without NUL bytes.
+    /// Checks that `content` starts the way a file of this type does.
+    /// Plain text must be UTF-8 without NUL bytes.
     fn matches(&self, content: &[u8]) -> bool {
         match self {
             FileType::Pdf => content.starts_with(b"%PDF-"),
@@ -223,7 +223,7 @@ pub fn check_dates(issued_on: Option<NaiveDate>, expires_on: Option<NaiveDate>) 
     }
 }
 
-/// One document on file, as the checklist sees it.
+/// One document on file, with the facts the checklist reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileOnRecord {
     pub kind: FileKind,
@@ -231,13 +231,14 @@ pub struct FileOnRecord {
 }
 
 impl FileOnRecord {
-    /// A document is valid through its expiry date.
+    /// Returns whether the document is valid on `as_of`, through its
+    /// expiry date.
     pub fn is_valid_on(&self, as_of: NaiveDate) -> bool {
         self.expires_on.is_none_or(|expires_on| expires_on >= as_of)
     }
 }
 
-/// Why a required kind does not count as on file.
+/// The reason a required kind does not count as on file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum FileGap {

@@ -6,7 +6,7 @@ use std::fmt;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
-/// Where a referral to a law firm stands.
+/// The state of a referral to a law firm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReferralStatus {
@@ -73,19 +73,20 @@ impl ReferralStatus {
         Self::ALL.into_iter().find(|status| status.code() == wanted).ok_or_else(|| LegalError::UnknownStatus { value: code.to_string() })
     }
 
-    /// Whether the referral is still pending or under way.
+    /// Returns whether the referral is still pending or under way.
     pub fn is_open(&self) -> bool {
         !matches!(self, ReferralStatus::Rejected | ReferralStatus::Closed)
     }
 
-    /// Whether the case is with a firm, so recoveries may be recorded.
+    /// Returns whether the case is with a firm, so that its progress may be
+    /// recorded.
     pub fn is_with_firm(&self) -> bool {
         self.is_open() && *self != ReferralStatus::Proposed
     }
 
-    /// Checks a move made after approval. A referral moves forward only;
-    /// it may skip states (a debtor may pay before filing), and it may be
-    /// closed from any state with the firm.
+    /// Checks a move made after approval. A referral moves forward only.
+    /// It may skip states, because a debtor may pay before filing, and it
+    /// may be closed from any state with the firm.
     pub fn check_move(self, to: ReferralStatus) -> Result<(), LegalError> {
         let position = |status| Self::WITH_FIRM.iter().position(|candidate| *candidate == status);
         match (position(self), position(to)) {
@@ -127,7 +128,7 @@ impl FeeTerms {
         Ok(Self { contingency_percent, fixed_fee_minor: fixed_fee_minor.max(0) })
     }
 
-    /// The fee on one recovery: the contingency percent of the amount,
+    /// Computes the fee on one recovery: the contingency percent of the amount,
     /// rounded half-up to the minor unit, plus the fixed fee when it is
     /// the referral's first recovery. The fee never exceeds the amount.
     pub fn fee_on(&self, amount_minor: i64, first_recovery: bool) -> i64 {
@@ -139,8 +140,8 @@ impl FeeTerms {
     }
 }
 
-/// The share of a referred balance recovered, in percent with two
-/// decimals; zero when nothing was referred.
+/// Computes the share of a referred balance recovered, in percent with
+/// two decimals, or zero when nothing was referred.
 pub fn recovery_rate(recovered_minor: i64, referred_minor: i64) -> Decimal {
     if referred_minor <= 0 {
         return Decimal::ZERO;
@@ -182,7 +183,7 @@ mod tests {
     }
 
     #[test]
-    fn fees_take_the_percent_and_the_fixed_fee_once() {
+    fn fee_fixed_part_charged_once() {
         let terms = FeeTerms::new(dec("15"), 5_000).unwrap();
         assert_eq!(terms.fee_on(100_000, true), 20_000);
         assert_eq!(terms.fee_on(100_000, false), 15_000);

@@ -100,8 +100,8 @@ fn file_from_row(row: &AnyRow) -> Result<CustomerFile> {
     })
 }
 
-/// The documents on file for a customer, newest first; removed ones are
-/// left out.
+/// Lists the documents on file for a customer, newest first, without the
+/// removed ones.
 pub async fn customer_files(conn: &mut Conn, customer_id: i64) -> Result<Vec<CustomerFile>> {
     let sql = format!(
         "SELECT {FILE_COLUMNS} FROM customer_file f JOIN customer c ON c.id = f.customer_id \
@@ -132,7 +132,7 @@ pub async fn remove_customer_file(conn: &mut Conn, portfolio_id: i64, id: i64, r
     Ok(result.rows_affected() == 1)
 }
 
-/// The kind and expiry of every document on file in a portfolio, by
+/// Reads the kind and expiry of every document on file in a portfolio, by
 /// customer id, for the checklists of many customers at once.
 pub async fn files_by_customer(conn: &mut Conn, portfolio_id: i64) -> Result<HashMap<i64, Vec<(String, Option<NaiveDate>)>>> {
     let rows = sqlx::query("SELECT customer_id, kind, expires_on FROM customer_file WHERE portfolio_id = $1 AND removed_at IS NULL")
@@ -146,8 +146,8 @@ pub async fn files_by_customer(conn: &mut Conn, portfolio_id: i64) -> Result<Has
     Ok(files)
 }
 
-/// The kinds a portfolio requires, as (scope, kind) pairs; empty when it
-/// keeps the defaults.
+/// Reads the kinds a portfolio requires, as (scope, kind) pairs. The list
+/// is empty when the portfolio keeps the defaults.
 pub async fn requirements(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<(String, String)>> {
     let rows = sqlx::query("SELECT scope, kind FROM file_requirement WHERE portfolio_id = $1 ORDER BY scope, kind").bind(portfolio_id).fetch_all(&mut *conn).await?;
     rows.iter().map(|row| Ok((row.try_get("scope")?, row.try_get("kind")?))).collect()

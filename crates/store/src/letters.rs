@@ -39,9 +39,9 @@ pub struct NewLetter<'a> {
     pub created_by: &'a str,
 }
 
-/// Stores a draft letter. A draft of the same kind and date for the
-/// customer is replaced; a letter already approved, sent or queued is
-/// kept, and None is returned.
+/// Stores a draft letter and replaces a draft of the same kind and date
+/// for the customer. A letter already approved, sent or queued is kept,
+/// and then None is returned.
 pub async fn upsert_draft(conn: &mut Conn, portfolio_id: i64, letter: &NewLetter<'_>) -> Result<Option<i64>> {
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO letter (portfolio_id, customer_id, case_id, kind, language, as_of, status, sha256, size_bytes, created_by, created_at) \

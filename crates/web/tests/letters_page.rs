@@ -160,7 +160,8 @@ async fn letters_page_roles(store: Store) {
     let html = manager.get(&approved.header(LOCATION)).await.html();
     assert!(html.contains("Carta aprobada."));
     let row = letter_rows(&html).into_iter().find(|(id, _)| *id == first).unwrap().1;
-    assert!(row.contains("Aprobada") && row.contains("gerente"), "{row}");
+    assert!(row.contains("Aprobada"), "{row}");
+    assert!(row.contains("gerente"), "{row}");
     let again = manager.post(&format!("{page_path}/{first}/decision"), "decision=approve").await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     let cancelled = manager.post(&format!("{page_path}/{first}/decision"), "decision=cancel").await;
@@ -183,7 +184,8 @@ async fn letters_page_roles(store: Store) {
         assert_eq!(shown, mine, "{customer} shown to ana: {shown}");
         own += usize::from(mine);
     }
-    assert!(own > 0 && own < CASE_CUSTOMERS.len(), "the fixture splits the cases between collectors");
+    assert!(own > 0, "the fixture gives this collector some cases");
+    assert!(own < CASE_CUSTOMERS.len(), "the fixture splits the cases between collectors");
     let others = CASE_CUSTOMERS.iter().find(|customer| !visible.iter().any(|(_, row)| row.contains(&format!("/customers/{customer}\"")))).unwrap();
     let other_id = letter_id_of(&rows, others);
     assert_eq!(ana.get(&format!("{page_path}/{other_id}/pdf")).await.status, StatusCode::FORBIDDEN);

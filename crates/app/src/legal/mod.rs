@@ -76,9 +76,9 @@ pub struct FirmInput {
     pub active: bool,
 }
 
-/// Checks a firm's details: a code of letters, digits, `-` and `_`; a
-/// name; a contingency percent from 0 to 100; a fixed fee only with its
-/// currency; a capacity of at least one.
+/// Checks a firm's details. The code is letters, digits, `-` and `_`, and
+/// the name is not empty. The contingency is a percent from 0 to 100, a
+/// fixed fee needs its currency, and a capacity is at least one.
 pub fn check_firm(input: &FirmInput) -> Result<LawFirmData, TransferError> {
     let code = input.code.trim();
     if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
@@ -199,7 +199,7 @@ pub struct TransferCandidate {
 /// not propose the same customer again.
 pub const REJECTION_PAUSE_DAYS: u64 = 30;
 
-/// The cases past the policy's judicial transfer threshold on the
+/// Lists the cases past the policy's judicial transfer threshold on the
 /// standings' date, leaving out customers under an active payment plan.
 pub async fn transfer_candidates(conn: &mut Conn, portfolio_id: i64, policy: &Policy, standings: &PortfolioStandings) -> Result<Vec<TransferCandidate>, StoreError> {
     let as_of = standings.as_of;
@@ -249,7 +249,7 @@ pub async fn transfer_candidates(conn: &mut Conn, portfolio_id: i64, policy: &Po
     Ok(candidates)
 }
 
-/// What the run's step 6 did with the transfer candidates.
+/// The counts of the run's transfer proposals.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct ProposalCounts {
     /// New proposals made by this run.
@@ -265,8 +265,8 @@ pub struct ProposalCounts {
     pub recently_rejected: i64,
 }
 
-/// The run's step 6: proposes a transfer for every candidate whose file is
-/// complete, refreshes the figures of pending proposals, and withdraws
+/// Proposes a transfer for every candidate whose file is complete (the
+/// run's step 6), refreshes the figures of pending proposals, and withdraws
 /// those that no longer qualify. Proposing twice creates nothing twice.
 pub async fn propose_transfers(conn: &mut Conn, portfolio_id: i64, policy: &Policy, standings: &PortfolioStandings) -> Result<ProposalCounts, StoreError> {
     let candidates = transfer_candidates(conn, portfolio_id, policy, standings).await?;
@@ -308,22 +308,25 @@ pub async fn propose_transfers(conn: &mut Conn, portfolio_id: i64, policy: &Poli
     Ok(counts)
 }
 
-/// Customers whose case is with a law firm: the run keeps their case in
-/// its stage without new collection tasks.
+/// Returns the customers whose case is with a law firm: the run keeps
+/// their case in its stage without new collection tasks.
 pub async fn customers_with_firm(conn: &mut Conn, portfolio_id: i64) -> Result<HashSet<i64>, StoreError> {
-    let referrals = store_legal::list_referrals(conn, portfolio_id, &[], None).await?;
-    Ok(referrals.into_iter().filter(|referral| ReferralStatus::parse(&referral.status).is_ok_and(|status| status.is_with_firm())).map(|referral| referral.customer_id).collect())
+    customers_with_referral(conn, portfolio_id, ReferralStatus::is_with_firm).await
 }
 
-/// Customers whose case is with a law firm or was closed by one: the
-/// collection letters leave them out.
+/// Returns the customers whose case is with a law firm or was closed by
+/// one: the collection letters leave them out.
 pub async fn customers_with_firm_or_closed(conn: &mut Conn, portfolio_id: i64) -> Result<HashSet<i64>, StoreError> {
-    let referrals = store_legal::list_referrals(conn, portfolio_id, &[], None).await?;
-    let with_firm = |status: &str| ReferralStatus::parse(status).is_ok_and(|status| status.is_with_firm() || status == ReferralStatus::Closed);
-    Ok(referrals.into_iter().filter(|referral| with_firm(&referral.status)).map(|referral| referral.customer_id).collect())
+    customers_with_referral(conn, portfolio_id, |status| status.is_with_firm() || *status == ReferralStatus::Closed).await
 }
 
-/// The answer of `recobro legal proposals`: the candidates whose file is
+async fn customers_with_referral(conn: &mut Conn, portfolio_id: i64, counts: impl Fn(&ReferralStatus) -> bool) -> Result<HashSet<i64>, StoreError> {
+    let referrals = store_legal::list_referrals(conn, portfolio_id, &[], None).await?;
+    let counted = |referral: &Referral| ReferralStatus::parse(&referral.status).is_ok_and(|status| counts(&status));
+    Ok(referrals.iter().filter(|referral| counted(referral)).map(|referral| referral.customer_id).collect())
+}
+
+/// The report of `recobro legal proposals`: the candidates whose file is
 /// complete (proposed, or to be proposed by the run), those whose file is
 /// not (with what is missing), and those already with a firm.
 #[derive(Debug, Clone, Serialize)]
@@ -512,7 +515,7 @@ pub async fn update_referral(
     Ok(moved)
 }
 
-/// What a recorded recovery did.
+/// The outcome of a recorded recovery.
 #[derive(Debug, Clone, Serialize)]
 pub struct RecoveryOutcome {
     pub referral: Referral,
@@ -653,7 +656,7 @@ pub async fn referral_detail(store: &Store, portfolio_code: &str, referral_id: i
     Ok(ReferralDetail { referral, events, recoveries })
 }
 
-/// The case packet of an approved referral, with a file name for it.
+/// Returns the case packet of an approved referral, with a file name for it.
 pub async fn referral_packet(store: &Store, portfolio_code: &str, referral_id: i64) -> Result<(String, Vec<u8>), TransferError> {
     let mut conn = store.acquire().await?;
     let portfolio = find_portfolio(&mut conn, portfolio_code).await?;

@@ -1,7 +1,7 @@
-//! The case packet a law firm receives with a transfer: one ZIP archive
-//! holding the statement of account as PDF, the open items and the full
-//! action history as CSV, the documents of the customer's file, the
-//! letters sent, and a summary of the referral.
+//! The case packet a law firm receives with a transfer, as one ZIP archive.
+//! It contains the statement of account as PDF, the open items and the full
+//! action history as CSV, the documents of the customer's file, the letters
+//! sent, and a summary of the referral.
 
 use std::io::{Cursor, Write};
 
@@ -23,7 +23,7 @@ pub struct Packet {
     pub sha256: String,
 }
 
-/// The archive's file name, such as `referral-12-C-0042.zip`.
+/// Returns the archive's file name, such as `referral-12-C-0042.zip`.
 pub fn file_name(referral: &Referral) -> String {
     format!("referral-{}-{}.zip", referral.id, safe_part(&referral.customer_ref))
 }
@@ -165,8 +165,8 @@ async fn open_items_csv(conn: &mut Conn, customer_id: i64, on: NaiveDate) -> Res
     excel_csv(&["kind", "number", "issued or reported on", "due", "days past due", "currency", "amount", "open"], rows)
 }
 
-/// The days past due of a snapshot account on `on`: those reported, plus
-/// the days since the report while it was past due.
+/// Returns the days past due of a snapshot account on `on`: those
+/// reported, plus the days since the report while it was past due.
 fn account_days_past_due(reported: i64, snapshot_date: NaiveDate, on: NaiveDate) -> i64 {
     if reported <= 0 {
         return 0;
@@ -174,8 +174,8 @@ fn account_days_past_due(reported: i64, snapshot_date: NaiveDate, on: NaiveDate)
     reported + (on - snapshot_date).num_days().max(0)
 }
 
-/// The due date a snapshot account's days past due imply, or nothing when
-/// it was not past due.
+/// Returns the due date a snapshot account's days past due imply, or an
+/// empty text when it was not past due.
 fn account_due_date(reported: i64, snapshot_date: NaiveDate) -> String {
     if reported <= 0 {
         return String::new();
@@ -191,7 +191,7 @@ fn minor_text(minor: i64, currency: &str) -> String {
     }
 }
 
-/// The documents on the customer's file, as archive entries under
+/// Reads the documents on the customer's file as archive entries under
 /// `file/`, each name prefixed with its id and kind.
 async fn customer_file_entries(conn: &mut Conn, customer_id: i64) -> Result<Vec<(String, Vec<u8>)>, TransferError> {
     let mut entries = Vec::new();
@@ -202,8 +202,8 @@ async fn customer_file_entries(conn: &mut Conn, customer_id: i64) -> Result<Vec<
     Ok(entries)
 }
 
-/// The customer's letters that were approved, sent or queued, under
-/// `letters/`.
+/// Reads the customer's letters that were approved, sent or queued, as
+/// entries under `letters/`.
 async fn letter_entries(conn: &mut Conn, portfolio_id: i64, customer_id: i64) -> Result<Vec<(String, Vec<u8>)>, TransferError> {
     let mut entries = Vec::new();
     for letter in letters::list_letters(conn, portfolio_id, None, None, Some(customer_id)).await? {
@@ -216,8 +216,8 @@ async fn letter_entries(conn: &mut Conn, portfolio_id: i64, customer_id: i64) ->
     Ok(entries)
 }
 
-/// A summary in Spanish and English: who, how much, since when, which
-/// firm, who approved, and what the archive holds.
+/// Writes a summary in Spanish and English: who, how much, since when,
+/// which firm, who approved, and what the archive contains.
 fn summary_text(portfolio: &Portfolio, referral: &Referral, firm: &LawFirm, by: &str, on: NaiveDate, file_entries: &[(String, Vec<u8>)], letter_entries: &[(String, Vec<u8>)]) -> String {
     let balance = format!("{} {}", referral.currency, format_minor(referral.balance_minor, referral.currency));
     let list = |entries: &[(String, Vec<u8>)]| entries.iter().map(|(name, _)| format!("  - {name}\n")).collect::<String>();

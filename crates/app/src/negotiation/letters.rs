@@ -1,5 +1,5 @@
-//! What the letter of a payment plan (the agreement) or of a settlement
-//! offer states, loaded from the store. The `recobro` command and the web
+//! The facts of the letter of a payment plan (the agreement) or of a
+//! settlement offer, loaded from the store. The `recobro` command and the web
 //! pages both turn these facts into a printable letter, so both print the
 //! same figures.
 
