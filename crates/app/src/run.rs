@@ -12,7 +12,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use recobro_core::policy::{CaseStanding, StageAction};
 use recobro_core::{AgingLine, Currency, Owner, Policy, Standing};
-use recobro_store::cases::{self, CaseRecord, CaseStatus, StoredCase, TaskData};
+use recobro_store::cases::{self, CaseRecord, CaseRef, CaseStatus, CaseWrites, StoredCase, TaskData};
 use recobro_store::reports::CustomerInfo;
 use recobro_core::priority::{PriorityInput, case_priority};
 use recobro_core::promise::{Promise, PromiseStatus, evaluate_promise};
@@ -111,6 +111,7 @@ pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) ->
         policy: &policy,
         counts: &mut counts,
         open_cases: HashMap::new(),
+        writes: CaseWrites::default(),
         recently_unkept: recently_unkept.into_iter().chain(plans.broken.iter().copied()).collect(),
         promises_due_soon: promises_due_soon.into_iter().collect(),
         under_plan: plans.under_plan.into_iter().chain(with_firm).collect(),
@@ -126,13 +127,20 @@ pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) ->
     }
     for (customer_id, case) in &stored_cases {
         if !case_standings.contains_key(customer_id) && case.record.status == CaseStatus::Open {
-            stager.close(case).await?;
+            stager.close(case);
         }
     }
+    stager.write().await?;
     for customer_id in unkept_promises.iter().chain(&plans.broken) {
         stager.follow_up_unkept_promise(&standings.customers[customer_id]).await?;
     }
-    let open_cases = std::mem::take(&mut stager.open_cases);
+    let open_cases: HashMap<i64, (i64, String)> = std::mem::take(&mut stager.open_cases)
+        .into_iter()
+        .filter_map(|(customer_id, (case, stage))| match case {
+            CaseRef::Stored(case_id) => Some((customer_id, (case_id, stage))),
+            CaseRef::New(_) => None,
+        })
+        .collect();
 
     // Stricter relationship statuses for a manager to confirm.
     let suggestions = crate::status::suggest_statuses(&mut tx, portfolio.id, as_of, &policy, &open_cases, &standings.customers).await?;
@@ -185,8 +193,11 @@ struct Stager<'a, 'c> {
     as_of: NaiveDate,
     policy: &'a Policy,
     counts: &'a mut RunCounts,
-    /// Case id and stage of every case this run left open, by customer.
-    open_cases: HashMap<i64, (i64, String)>,
+    /// Case and stage of every case this run left open, by customer. New
+    /// cases get their ids when [`Stager::write`] stores them.
+    open_cases: HashMap<i64, (CaseRef, String)>,
+    /// The case writes of the run, stored together by [`Stager::write`].
+    writes: CaseWrites,
     /// Customers whose promise was recently broken or partly kept.
     recently_unkept: HashSet<i64>,
     /// Customers with an open promise falling due within a few days.
@@ -200,7 +211,8 @@ impl Stager<'_, '_> {
     /// Places one customer's case in the stage its standing calls for.
     async fn place(&mut self, customer: &CustomerInfo, currency: Currency, standing: &Standing, stored: Option<&StoredCase>) -> Result<(), StoreError> {
         if self.under_plan.contains(&customer.id) {
-            return self.hold(customer, standing, stored).await;
+            self.hold(customer, standing, stored);
+            return Ok(());
         }
         let balance_minor = standing.aging.total_minor();
         let segment = customer.segment.as_deref();
@@ -209,7 +221,7 @@ impl Stager<'_, '_> {
 
         let Some(target) = target else {
             if let Some(case) = open_case {
-                self.close(case).await?;
+                self.close(case);
             }
             return Ok(());
         };
@@ -248,9 +260,9 @@ impl Stager<'_, '_> {
             record.next_action_kind.clone_from(&case.record.next_action_kind);
             record.next_action_on = case.record.next_action_on;
             if record != case.record {
-                cases::update_case(self.tx, case.id, &record, false, self.as_of).await?;
+                self.writes.updates.push((case.id, record, false));
             }
-            self.open_cases.insert(customer.id, (case.id, stage.code.clone()));
+            self.open_cases.insert(customer.id, (CaseRef::Stored(case.id), stage.code.clone()));
             return Ok(());
         }
 
@@ -260,33 +272,31 @@ impl Stager<'_, '_> {
             record.next_action_kind = Some(kind.to_string());
             record.next_action_on = Some(self.as_of);
         }
-        let case_id = match stored {
+        let case = match stored {
             Some(case) => {
                 let reopened = case.record.status == CaseStatus::Closed;
-                cases::update_case(self.tx, case.id, &record, reopened, self.as_of).await?;
+                self.writes.updates.push((case.id, record, reopened));
                 if reopened {
                     self.counts.cases_opened += 1;
                 }
-                cases::cancel_open_tasks_except(self.tx, case.id, Some((&stage.code, self.as_of))).await?;
-                case.id
+                self.writes.cancellations.push((case.id, Some(stage.code.clone())));
+                CaseRef::Stored(case.id)
             }
             None => {
                 self.counts.cases_opened += 1;
-                cases::insert_case(self.tx, self.portfolio_id, &record, self.as_of).await?
+                self.writes.new_cases.push(record);
+                CaseRef::New(self.writes.new_cases.len() - 1)
             }
         };
 
-        self.open_cases.insert(customer.id, (case_id, stage.code.clone()));
+        self.open_cases.insert(customer.id, (case, stage.code.clone()));
         for step in &steps {
             let code = &self.policy.stages[step.stage_index].code;
-            if cases::insert_stage_event(self.tx, self.portfolio_id, case_id, code, self.as_of, step.skipped).await? {
-                self.counts.stage_changes += 1;
-                self.counts.stages_skipped += i64::from(step.skipped);
-            }
+            self.writes.stage_events.push((case, code.clone(), step.skipped));
         }
         for (kind, channel) in tasks {
             let task = TaskData {
-                case_id,
+                case_id: 0,
                 customer_id: customer.id,
                 stage: stage.code.clone(),
                 stage_entered_on: self.as_of,
@@ -298,8 +308,22 @@ impl Stager<'_, '_> {
                 assigned_to: if owner == Owner::Collector { customer.collector.clone() } else { None },
                 owner: owner.code().to_string(),
             };
-            if cases::insert_task(self.tx, self.portfolio_id, &task, self.as_of).await? {
-                self.counts.tasks_created += 1;
+            self.writes.tasks.push((case, task));
+        }
+        Ok(())
+    }
+
+    /// Stores the case writes gathered so far and counts the stage changes
+    /// and tasks they made. The open cases then carry stored ids.
+    async fn write(&mut self) -> Result<(), StoreError> {
+        let writes = std::mem::take(&mut self.writes);
+        let written = cases::write_case_writes(self.tx, self.portfolio_id, self.as_of, &writes).await?;
+        self.counts.stage_changes += written.stage_changes as i64;
+        self.counts.stages_skipped += written.stages_skipped as i64;
+        self.counts.tasks_created += written.tasks_created as i64;
+        for (case, _) in self.open_cases.values_mut() {
+            if let CaseRef::New(index) = *case {
+                *case = CaseRef::Stored(written.new_case_ids[index]);
             }
         }
         Ok(())
@@ -329,7 +353,7 @@ impl Stager<'_, '_> {
     /// Creates a call task for the collector of a customer whose promise to
     /// pay was broken or only partly kept, when the customer's case is open.
     async fn follow_up_unkept_promise(&mut self, customer: &CustomerInfo) -> Result<(), StoreError> {
-        let Some((case_id, stage)) = self.open_cases.get(&customer.id).cloned() else { return Ok(()) };
+        let Some((CaseRef::Stored(case_id), stage)) = self.open_cases.get(&customer.id).cloned() else { return Ok(()) };
         let task = TaskData {
             case_id,
             customer_id: customer.id,
@@ -349,8 +373,8 @@ impl Stager<'_, '_> {
 
     /// Keeps the open case of a customer under a payment plan in its stage,
     /// with its figures brought up to date and no new tasks.
-    async fn hold(&mut self, customer: &CustomerInfo, standing: &Standing, stored: Option<&StoredCase>) -> Result<(), StoreError> {
-        let Some(case) = stored.filter(|case| case.record.status == CaseStatus::Open) else { return Ok(()) };
+    fn hold(&mut self, customer: &CustomerInfo, standing: &Standing, stored: Option<&StoredCase>) {
+        let Some(case) = stored.filter(|case| case.record.status == CaseStatus::Open) else { return };
         self.counts.cases_open += 1;
 
         let mut record = case.record.clone();
@@ -359,15 +383,15 @@ impl Stager<'_, '_> {
         record.overdue_minor = standing.aging.overdue_minor();
         record.balance_minor = standing.aging.total_minor();
         record.disputed_minor = standing.disputed_minor;
+        let stage = record.stage.clone().unwrap_or_default();
         if record != case.record {
-            cases::update_case(self.tx, case.id, &record, false, self.as_of).await?;
+            self.writes.updates.push((case.id, record, false));
         }
-        self.open_cases.insert(customer.id, (case.id, record.stage.clone().unwrap_or_default()));
-        Ok(())
+        self.open_cases.insert(customer.id, (CaseRef::Stored(case.id), stage));
     }
 
     /// Closes a case whose balance is settled or no longer overdue.
-    async fn close(&mut self, case: &StoredCase) -> Result<(), StoreError> {
+    fn close(&mut self, case: &StoredCase) {
         let record = CaseRecord {
             status: CaseStatus::Closed,
             stage: None,
@@ -378,10 +402,9 @@ impl Stager<'_, '_> {
             next_action_on: None,
             ..case.record.clone()
         };
-        cases::update_case(self.tx, case.id, &record, false, self.as_of).await?;
-        cases::cancel_open_tasks_except(self.tx, case.id, None).await?;
+        self.writes.updates.push((case.id, record, false));
+        self.writes.cancellations.push((case.id, None));
         self.counts.cases_closed += 1;
-        Ok(())
     }
 }
 

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use recobro_core::Currency;
 use recobro_core::interest::regimes::{self, Regime};
 use recobro_core::interest::{Debt, InterestError, InterestResult, Payment, RoundingMethod, calculate};
+use recobro_core::interest::{Compensation, DayCount, InterestRule, RateKind};
 use rust_decimal::{Decimal, MathematicalOps};
 
 fn date(text: &str) -> NaiveDate {
@@ -152,6 +153,60 @@ fn es_rate_changes_at_half_year() {
     assert_eq!(result.interest_minor, 8_630 + 20_384, "10,000 × 10.5 % × 30 / 365 and × 12 % × 62 / 365");
 }
 
+/// Covline, guide "¿Cómo se calculan los intereses de demora?"
+/// (https://www.covline.es/calcular-intereses-demora/, no publication date in
+/// the stored copy): a client owes a small business 2,300 EUR due by 6
+/// October 2017 and pays 30 days late. At the 5 % the page applies,
+/// 2,300 × (30 / 365) × 5 % = 9.45 EUR.
+/// The page uses 5 % rather than the Ley 3/2004 rate of that half-year, so
+/// the check uses a fixed-rate rule with the same simple actual/365 formula.
+#[test]
+fn es_covline_invoice_thirty_days() {
+    let rule = InterestRule::contractual(decimal("5"), DayCount::Act365Fixed);
+    let result = calculate(&rule, &debt(230_000, "EUR", "2017-10-06", "2017-11-05")).unwrap();
+
+    assert_eq!(result.days, 30);
+    assert_eq!(result.interest_minor, 945, "2,300 × 30 / 365 × 5 % = 9.4521");
+    assert_eq!(regimes::spain_late_payment_rates().rate_on(date("2017-10-07")).unwrap(), decimal("8.00"), "the statutory rate the page does not use");
+}
+
+/// Economía Simple, glossary entry "Interés de demora"
+/// (https://www.economiasimple.net/glosario/interes-de-demora, no publication
+/// date in the stored copy): a 700 EUR instalment paid 15 days late at a
+/// contractual 7 % bears 2.01 EUR. With a 25 EUR claim fee the total is
+/// 27.01 EUR. The page writes the rate as 0,7 in its formula, but 2.01 is the
+/// result of 0.07. It gives no dates, so the dates here only make 15 days.
+#[test]
+fn es_economiasimple_instalment_with_fee() {
+    let rule = InterestRule { compensation: Compensation::Fixed(2_500), ..InterestRule::contractual(decimal("7"), DayCount::Act365Fixed) };
+    let result = calculate(&rule, &debt(70_000, "EUR", "2024-03-01", "2024-03-16")).unwrap();
+
+    assert_eq!(result.days, 15);
+    assert_eq!(result.interest_minor, 201, "700 × 7 % × 15 / 365 = 2.0137");
+    assert_eq!(result.compensation_minor, 2_500);
+    assert_eq!(result.total_minor(), 2_701);
+}
+
+/// EmprendePyme, "Cómo calcular los intereses de demora"
+/// (https://emprendepyme.net/como-calcular-los-intereses-de-demora.html, no
+/// publication date in the stored copy, which uses the 2018 rates): 1,000 EUR
+/// unpaid 120 days after the 60-day term at 3.75 % gives 12.38 EUR by
+/// 1000 × (120 / 365) × 0.0375.
+/// NOTE: that product is 12.3288, so 12.33 EUR. The published 12.38 is what
+/// 120 / 365 rounded to 0.33 gives (12.375), a rounding the page does not
+/// state. The engine keeps the day fraction exact and gives 5 cents less.
+#[test]
+fn es_emprendepyme_example_rounds_day_fraction() {
+    let rule = InterestRule::contractual(decimal("3.75"), DayCount::Act365Fixed);
+    let result = calculate(&rule, &debt(100_000, "EUR", "2018-03-01", "2018-06-29")).unwrap();
+
+    assert_eq!(result.days, 120);
+    assert_eq!(result.interest_minor, 1_233);
+
+    let rounded_fraction = (Decimal::from(100_000) * decimal("0.33") * decimal("0.0375")).round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    assert_eq!(rounded_fraction, Decimal::from(1_238), "the published 12.38 EUR");
+}
+
 /// Código de Comercio art. 362: "el interés pactado para este caso, o en su
 /// defecto el seis por ciento anual", from the day after the due date.
 /// 100,000.00 MXN over 30 days: 100,000 × 0.06 × 30 / 365 = 493.15.
@@ -216,6 +271,44 @@ fn co_outside_table_is_an_error() {
 
     assert!(matches!(error, InterestError::RateNotCovered { .. }), "{error}");
     assert!(error.to_string().contains("complete only through 2026-01-31"), "{error}");
+}
+
+/// Superintendencia Financiera de Colombia, Concepto 2010017499-001 of 12
+/// April 2010 on simple and compound interest, as published by vLex
+/// (https://vlex.com.co/vid/403473749): 1,000,000 COP at an effective
+/// monthly rate of 1 % grows to 1,005,000 COP in half a month under simple
+/// interest. Under compound interest it grows to 1,004,987.56 COP,
+/// 1,000,000 × 1.01^0.5. The check reads half a month as 15 days of a
+/// 360-day year, so 1 % a month is 12 % nominal a year, or
+/// 1.01^12 − 1 = 12.6825030131969720661201 % effective a year.
+/// NOTE: the engine's effective-rate path, which co-usury-capped also uses,
+/// gives 4,975.99 COP. It multiplies the daily rate 1.01^(1/30) − 1 by 15
+/// days instead of compounding over them, so it agrees with the compound
+/// formula for one day only and is 11.57 COP below the published figure.
+#[test]
+fn co_superfinanciera_half_month_simple_and_compound() {
+    let principal = Decimal::from(100_000_000);
+    let half_month = debt(100_000_000, "COP", "2010-04-30", "2010-05-15");
+
+    let simple = calculate(&InterestRule::contractual(decimal("12"), DayCount::Act360), &half_month).unwrap();
+    assert_eq!(simple.days, 15);
+    assert_eq!(simple.interest_minor, 500_000, "5,000 COP");
+
+    let effective_annual = decimal("1.01").powu(12) - Decimal::ONE;
+    assert_eq!(effective_annual, decimal("0.126825030131969720661201"));
+    let effective_rule = InterestRule { rate_kind: RateKind::Effective, ..InterestRule::contractual(effective_annual * Decimal::ONE_HUNDRED, DayCount::Act360) };
+
+    let published_compound = (principal * (decimal("1.01").sqrt().unwrap() - Decimal::ONE)).round();
+    assert_eq!(published_compound, Decimal::from(498_756), "4,987.56 COP");
+
+    let one_day = calculate(&effective_rule, &debt(100_000_000, "COP", "2010-04-30", "2010-05-01")).unwrap();
+    let one_day_compound = (principal * (decimal("1.01").powd(Decimal::ONE / Decimal::from(30)) - Decimal::ONE)).round();
+    assert_eq!(one_day.interest_minor, 33_173, "331.73 COP");
+    assert_eq!(Decimal::from(one_day.interest_minor), one_day_compound);
+
+    let fifteen_days = calculate(&effective_rule, &half_month).unwrap();
+    assert_eq!(fifteen_days.interest_minor, 497_599, "15 × 331.7327 = 4,975.99 COP");
+    assert_eq!(published_compound - Decimal::from(fifteen_days.interest_minor), Decimal::from(1_157), "11.57 COP below the published compound interest");
 }
 
 /// Every consecutive pair of listed days agrees with the SBS method: the

@@ -657,7 +657,7 @@ pub async fn reassign_all(conn: &mut Conn, portfolio_id: i64, from: Option<&str>
 /// Rows per multi-row statement of the bulk writes below. With at most 10
 /// parameters a row, a statement stays below the bound-parameter limits of
 /// SQLite (32766 since 3.32) and PostgreSQL (65535).
-const BULK_ROWS: usize = 500;
+pub(crate) const BULK_ROWS: usize = 500;
 
 /// Builds the VALUES list of `rows` rows from `row_template`, replacing each
 /// `{}` with a placeholder: `?` on SQLite and `$1`, `$2`, ... in order on
@@ -666,7 +666,7 @@ const BULK_ROWS: usize = 500;
 /// SQLite gets anonymous `?` placeholders because sqlx looks up the name of
 /// every numbered parameter, and SQLite finds a name by a linear scan, so
 /// a statement with thousands of `$N` parameters costs quadratic time.
-fn values_list(conn: &Conn, rows: usize, row_template: &str) -> String {
+pub(crate) fn values_list(conn: &Conn, rows: usize, row_template: &str) -> String {
     let numbered = conn.backend_name() != "SQLite";
     let mut text = String::with_capacity(rows * (row_template.len() + 16));
     let mut next = 1;
