@@ -9,7 +9,7 @@ use common::{create_portfolio, date, open_store};
 use recobro_app::import::{Profile, RecordKind, import_file};
 use recobro_app::negotiation::limits::{ApprovalLimits, portfolio_limits, set_limits};
 use recobro_app::negotiation::plans::{PlanRequest, decide_plan, propose_plan};
-use recobro_app::negotiation::settlements::{OfferRequest, WaiverAmount, decide_offer, make_offer};
+use recobro_app::negotiation::settlements::{OfferRequest, WaiverAmount, cancel_offer, decide_offer, make_offer};
 use recobro_app::negotiation::write_offs::{decide_write_off, request_write_off};
 use recobro_app::negotiation::{NegotiationError, Negotiator};
 use recobro_app::run::run_daily;
@@ -205,6 +205,34 @@ async fn expired_offer_waives_nothing(url: String) {
     assert_eq!(scalar(&store, "SELECT COUNT(*) FROM interest_waiver").await, 0, "an expired offer waives nothing");
 }
 test_on_each_engine!(settlement_expired, expired_offer_waives_nothing);
+
+/// A customer has one offer in force at a time. A second offer is refused
+/// with the first one's number; only its proposer or a manager may cancel
+/// it, with a reason, and then a new offer can be made.
+async fn one_offer_in_force_at_a_time(url: String) {
+    let (store, _folder) = seed(&url).await;
+    let mut conn = store.acquire().await.unwrap();
+    let first = make_offer(&mut conn, &offer_request("40%", "0", "2024-04-10"), &negotiator("ana", "collector")).await.unwrap();
+
+    let second = make_offer(&mut conn, &offer_request("10%", "0", "2024-04-20"), &negotiator("gerente", "manager")).await.unwrap_err();
+    assert!(matches!(second, NegotiationError::OpenOfferExists { id, .. } if id == first.id), "{second}");
+    assert!(second.to_string().contains(&format!("settlement offer {}", first.id)), "{second}");
+
+    let other_collector = cancel_offer(&mut conn, "p", first.id, &negotiator("luis", "collector"), date("2024-04-03"), "wrong terms").await.unwrap_err();
+    assert!(matches!(other_collector, NegotiationError::BeyondAuthority { .. }), "{other_collector}");
+    let no_reason = cancel_offer(&mut conn, "p", first.id, &negotiator("ana", "collector"), date("2024-04-03"), " ").await.unwrap_err();
+    assert!(no_reason.to_string().contains("needs a reason"), "{no_reason}");
+
+    let cancelled = cancel_offer(&mut conn, "p", first.id, &negotiator("ana", "collector"), date("2024-04-03"), "customer declined").await.unwrap();
+    assert_eq!(cancelled.status, "cancelled");
+    let again = cancel_offer(&mut conn, "p", first.id, &negotiator("gerente", "manager"), date("2024-04-03"), "twice").await.unwrap_err();
+    assert!(matches!(again, NegotiationError::WrongStatus { .. }), "{again}");
+
+    let replacement = make_offer(&mut conn, &offer_request("10%", "0", "2024-04-20"), &negotiator("gerente", "manager")).await.unwrap();
+    assert_eq!(replacement.status, "approved");
+    assert_eq!(scalar(&store, "SELECT COUNT(*) FROM audit_event WHERE action = 'settlement.cancelled'").await, 1);
+}
+test_on_each_engine!(settlement_one_in_force, one_offer_in_force_at_a_time);
 
 /// A portfolio's own approval limits replace the defaults: with a
 /// collector's waiver lowered to 20%, the 40% offer that the defaults

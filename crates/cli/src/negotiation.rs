@@ -113,7 +113,7 @@ pub struct DecisionArgs {
     /// The deciding user; their role must allow the decision.
     #[arg(long)]
     by: String,
-    /// Why; required to reject.
+    /// Why; required to reject or cancel.
     #[arg(long)]
     reason: Option<String>,
     /// Decision date; today when omitted.
@@ -144,6 +144,8 @@ pub enum SettlementCommand {
     Approve(DecisionArgs),
     /// Reject an offer waiting for approval, with a reason.
     Reject(DecisionArgs),
+    /// Cancel an offer waiting or approved, with a reason; nothing is waived.
+    Cancel(DecisionArgs),
     /// List the offers of a portfolio or of one customer.
     List(ListArgs),
     /// Write the settlement offer letter as a PDF, in the customer's language unless --language sets another.
@@ -453,6 +455,7 @@ pub async fn settlement_command(store: &Store, command: SettlementCommand) -> Re
         }
         SettlementCommand::Approve(args) => decide_offer(store, args, true).await,
         SettlementCommand::Reject(args) => decide_offer(store, args, false).await,
+        SettlementCommand::Cancel(args) => cancel_offer(store, args).await,
         SettlementCommand::Letter(args) => settlement_letter(store, &args.portfolio, args.id, args.language, &args.output, args.templates.as_deref()).await,
         SettlementCommand::List(args) => {
             let mut conn = store.acquire().await?;
@@ -469,6 +472,16 @@ async fn decide_offer(store: &Store, args: DecisionArgs, approve: bool) -> Resul
     let mut tx = store.begin().await?;
     let by = Negotiator::load(&mut tx, &args.by).await?;
     let offer = settlements::decide_offer(&mut tx, &args.portfolio, args.id, &by, approve, args.on.unwrap_or_else(today), args.reason.as_deref()).await?;
+    tx.commit().await?;
+    println!("settlement offer {} to {} is {}", offer.id, offer.customer_ref, offer.status);
+    Ok(())
+}
+
+async fn cancel_offer(store: &Store, args: DecisionArgs) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let by = Negotiator::load(&mut tx, &args.by).await?;
+    let reason = args.reason.as_deref().unwrap_or_default();
+    let offer = settlements::cancel_offer(&mut tx, &args.portfolio, args.id, &by, args.on.unwrap_or_else(today), reason).await?;
     tx.commit().await?;
     println!("settlement offer {} to {} is {}", offer.id, offer.customer_ref, offer.status);
     Ok(())

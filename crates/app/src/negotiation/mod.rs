@@ -31,6 +31,8 @@ pub enum NegotiationError {
     NotFound { kind: &'static str, id: i64 },
     #[error("{kind} {id} is {status}, so it cannot be {action}")]
     WrongStatus { kind: &'static str, id: i64, status: String, action: &'static str },
+    #[error("customer {customer:?} already has settlement offer {id} ({status}, pay by {pay_by}); one offer at a time: reject or cancel it with `recobro settlement cancel --portfolio P --id {id} --reason TEXT`, or let it expire")]
+    OpenOfferExists { customer: String, id: i64, status: String, pay_by: NaiveDate },
     #[error("{username:?} ({role}) may not approve this: it needs a {required} or above")]
     BeyondAuthority { username: String, role: &'static str, required: &'static str },
     #[error(transparent)]

@@ -52,6 +52,9 @@ pub struct OfferRequest {
     pub pay_by: NaiveDate,
 }
 
+/// The statuses of an offer still in force: a customer has at most one.
+const OPEN_OFFER_STATUSES: &[&str] = &["pending_approval", "approved"];
+
 /// Makes an offer on the customer's open undisputed principal. Within the
 /// proposer's own authority under the portfolio's approval limits it is
 /// approved at once; beyond it, it waits for the lowest role that may
@@ -85,6 +88,10 @@ pub async fn make_offer(conn: &mut Conn, request: &OfferRequest, by: &Negotiator
         pay_by: request.pay_by,
     };
     offer.validate().map_err(|error| NegotiationError::Invalid(error.to_string()))?;
+    let open_offers = negotiation::list_offers(conn, party.portfolio.id, Some(party.customer_id), OPEN_OFFER_STATUSES).await?;
+    if let Some(existing) = open_offers.first() {
+        return Err(NegotiationError::OpenOfferExists { customer: party.customer_ref.clone(), id: existing.id, status: existing.status.clone(), pay_by: existing.pay_by });
+    }
     let matrix = limits_of(conn, party.portfolio.id).await?.authority_matrix();
     let required = matrix.lowest_approver(&offer).ok_or_else(|| {
         let code = &party.portfolio.code;
@@ -169,6 +176,33 @@ pub async fn decide_offer(conn: &mut Conn, portfolio_code: &str, offer_id: i64, 
     }
     let detail = format!("offer {} to {}{}", offer_id, record.customer_ref, reason.map(|reason| format!(": {reason}")).unwrap_or_default());
     audit(conn, &by.username, if approve { "settlement.approved" } else { "settlement.rejected" }, portfolio_code, &detail).await?;
+    negotiation::find_offer(conn, portfolio.id, offer_id).await?.ok_or(NegotiationError::NotFound { kind: "settlement offer", id: offer_id })
+}
+
+/// Cancels an offer still in force, waiting or approved, for example
+/// because the customer declined it or its terms were wrong. Nothing is
+/// waived. The proposer may cancel their own offer; managers and
+/// administrators any. A cancellation needs a reason.
+pub async fn cancel_offer(conn: &mut Conn, portfolio_code: &str, offer_id: i64, by: &Negotiator, on: NaiveDate, reason: &str) -> Result<OfferRecord, NegotiationError> {
+    let portfolio = super::find_portfolio(conn, portfolio_code).await?;
+    let record = negotiation::find_offer(conn, portfolio.id, offer_id).await?.ok_or(NegotiationError::NotFound { kind: "settlement offer", id: offer_id })?;
+    let wrong_status = |status: String| NegotiationError::WrongStatus { kind: "settlement offer", id: offer_id, status, action: "cancelled" };
+    if !OPEN_OFFER_STATUSES.contains(&record.status.as_str()) {
+        return Err(wrong_status(record.status));
+    }
+    if by.role == recobro_core::settlement::ApproverRole::Collector && record.proposed_by != by.username {
+        return Err(NegotiationError::BeyondAuthority { username: by.username.clone(), role: by.role.code(), required: "manager" });
+    }
+    if reason.trim().is_empty() {
+        return Err(NegotiationError::Invalid("a cancellation needs a reason".into()));
+    }
+    super::not_before(on, record.offered_on, "the cancellation date")?;
+
+    if !negotiation::update_offer_status(conn, offer_id, &record.status, "cancelled", Some(&by.username), on, Some(reason)).await? {
+        return Err(wrong_status(record.status));
+    }
+    let detail = format!("offer {} to {}: {reason}", offer_id, record.customer_ref);
+    audit(conn, &by.username, "settlement.cancelled", portfolio_code, &detail).await?;
     negotiation::find_offer(conn, portfolio.id, offer_id).await?.ok_or(NegotiationError::NotFound { kind: "settlement offer", id: offer_id })
 }
 

@@ -512,6 +512,7 @@ negotiation-error-date = "{ $value }" is not a valid date.
 negotiation-error-reason = Type the reason for the rejection.
 negotiation-error-beyond-authority = Your role ({ $role }) may not approve this: it needs approval from a { $required } or above.
 negotiation-error-wrong-status = This record is already { $status }, so it can no longer be decided. Reload the page to see the decision.
+negotiation-error-open-offer = This customer already has settlement offer { $id } ({ $status }, pay by { $pay_by }). A customer has one offer at a time: reject or cancel that one first, or wait until it expires.
 negotiation-status-proposed = Proposed
 negotiation-status-rejected = Rejected
 negotiation-status-active = Active

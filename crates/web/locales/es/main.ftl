@@ -512,6 +512,7 @@ negotiation-error-date = «{ $value }» no es una fecha válida.
 negotiation-error-reason = Escriba el motivo del rechazo.
 negotiation-error-beyond-authority = Su rol ({ $role }) no puede aprobar esto: necesita la aprobación de un { $required } o superior.
 negotiation-error-wrong-status = Este registro ya está en estado «{ $status }», así que ya no se puede decidir. Recargue la página para ver la decisión.
+negotiation-error-open-offer = Este cliente ya tiene la oferta de pago único { $id } ({ $status }, pago hasta el { $pay_by }). Un cliente tiene una sola oferta a la vez: rechace o cancele esa primero, o espere a que venza.
 negotiation-status-proposed = Propuesto
 negotiation-status-rejected = Rechazado
 negotiation-status-active = Vigente

@@ -751,7 +751,7 @@ fn negotiation_error(error: NegotiationError) -> ApiError {
         NegotiationError::Invalid(message) => ApiError::bad_request(message),
         error @ NegotiationError::BeyondAuthority { .. } => ApiError::new(StatusCode::FORBIDDEN, "forbidden", error.to_string()),
         error @ NegotiationError::RoleMayNotNegotiate { .. } => ApiError::new(StatusCode::FORBIDDEN, "forbidden", error.to_string()),
-        error @ NegotiationError::WrongStatus { .. } => ApiError::new(StatusCode::CONFLICT, "conflict", error.to_string()),
+        error @ (NegotiationError::WrongStatus { .. } | NegotiationError::OpenOfferExists { .. }) => ApiError::new(StatusCode::CONFLICT, "conflict", error.to_string()),
         error @ (NegotiationError::NotFound { .. } | NegotiationError::UnknownPortfolio(_) | NegotiationError::UnknownCustomer(_) | NegotiationError::UnknownUser(_)) => {
             ApiError::new(StatusCode::NOT_FOUND, "not-found", error.to_string())
         }

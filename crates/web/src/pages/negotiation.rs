@@ -239,6 +239,13 @@ pub(super) fn refusal(tr: Translator, error: NegotiationError) -> Result<Refusal
             let message = tr.t_args("negotiation-error-wrong-status", &[("status", tr.label("negotiation-status", &status))]);
             Ok(Refusal { status: StatusCode::CONFLICT, message })
         }
+        NegotiationError::OpenOfferExists { id, status, pay_by, .. } => {
+            let message = tr.t_args(
+                "negotiation-error-open-offer",
+                &[("id", id.to_string()), ("status", tr.label("negotiation-status", &status)), ("pay_by", tr.date(&pay_by))],
+            );
+            Ok(Refusal { status: StatusCode::CONFLICT, message })
+        }
         NegotiationError::Invalid(message) => Ok(Refusal { status: StatusCode::UNPROCESSABLE_ENTITY, message }),
         NegotiationError::UnknownPortfolio(_) | NegotiationError::UnknownCustomer(_) | NegotiationError::NotFound { .. } => Err(PageError::new(tr, WebError::NotFound)),
         NegotiationError::UnknownUser(_) | NegotiationError::RoleMayNotNegotiate { .. } => Err(PageError::new(tr, WebError::Forbidden)),
