@@ -29,7 +29,7 @@ pub async fn suggest_statuses(
     candidates.sort_unstable();
     candidates.dedup();
 
-    let mut created = 0;
+    let mut suggestions = Vec::new();
     for customer_id in candidates {
         let Some(customer) = customers.get(&customer_id) else { continue };
         let judicial_transfer_proposed = open_cases.get(&customer_id).is_some_and(|(_, stage)| proposes_judicial_transfer(policy, stage));
@@ -38,13 +38,12 @@ pub async fn suggest_statuses(
             unkept_promises: unkept.get(&customer_id).copied().unwrap_or(0),
             judicial_transfer_proposed,
         };
-        if let Some((status, reason)) = suggest_status(facts)
-            && teams::insert_suggestion(conn, portfolio_id, customer_id, status.code(), reason.code(), as_of).await?
-        {
-            created += 1;
+        if let Some((status, reason)) = suggest_status(facts) {
+            suggestions.push((customer_id, status.code(), reason.code()));
         }
     }
-    Ok(created)
+    let created = teams::insert_suggestions(conn, portfolio_id, &suggestions, as_of).await?;
+    Ok(created as i64)
 }
 
 fn proposes_judicial_transfer(policy: &Policy, stage_code: &str) -> bool {

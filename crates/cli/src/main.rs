@@ -26,6 +26,9 @@ use recobro_app::run;
 use recobro_core::Currency;
 use recobro_store::{Store, portfolio};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "recobro", version, about = "Accounts-receivable collections: aging, daily run, problem cases and judicial transfer candidates")]
 struct Cli {

@@ -241,11 +241,9 @@ async fn insert_cases(conn: &mut Conn, portfolio_id: i64, records: &[CaseRecord]
     Ok(ids)
 }
 
-type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
-
 /// Binds a case's state from its status to its next action, the columns
 /// that insert and update share, in table order.
-fn bind_case_state<'q>(query: AnyQuery<'q>, record: &CaseRecord) -> AnyQuery<'q> {
+fn bind_case_state<'q>(query: crate::AnyQuery<'q>, record: &CaseRecord) -> crate::AnyQuery<'q> {
     query
         .bind(record.status.code())
         .bind(&record.stage)

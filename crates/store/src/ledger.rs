@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use recobro_core::Currency;
 use sqlx::Row;
 
-use crate::{AnyRow, Conn, Result, date_text, get_currency, get_date, get_optional_date};
+use crate::{AnyRow, Conn, Result, date_text, get_currency, get_date};
 
 /// The master data of a customer, as imported.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -26,14 +26,19 @@ pub struct CustomerData {
 }
 
 pub async fn load_customers(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<(i64, CustomerData)>> {
-    let rows = sqlx::query(
-        "SELECT id, external_ref, name, tax_id, email, phone, language, segment, region, preferred_channel, \
-         credit_limit_minor, currency, collector, status FROM customer WHERE portfolio_id = $1",
-    )
-    .bind(portfolio_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(|row| Ok((row.try_get("id")?, customer_from_row(row)?))).collect()
+    type Text = Option<String>;
+    type Packed = (i64, String, String, Text, Text, Text, Text, Text, Text, Text, Option<i64>, String, Text, String);
+    let columns = [
+        "id", "external_ref", "name", "tax_id", "email", "phone", "language", "segment", "region", "preferred_channel", "credit_limit_minor", "currency", "collector",
+        "status",
+    ];
+    let rows: Vec<Packed> = crate::fetch_packed(conn, "customer", &columns, portfolio_id).await?;
+    let customers = rows.into_iter().map(
+        |(id, external_ref, name, tax_id, email, phone, language, segment, region, preferred_channel, credit_limit_minor, currency, collector, status)| {
+            (id, CustomerData { external_ref, name, tax_id, email, phone, language, segment, region, preferred_channel, credit_limit_minor, currency, collector, status })
+        },
+    );
+    Ok(customers.collect())
 }
 
 pub(crate) fn customer_from_row(row: &AnyRow) -> Result<CustomerData> {
@@ -54,52 +59,54 @@ pub(crate) fn customer_from_row(row: &AnyRow) -> Result<CustomerData> {
     })
 }
 
-pub async fn insert_customer(conn: &mut Conn, portfolio_id: i64, customer: &CustomerData) -> Result<i64> {
-    let row = sqlx::query(
-        "INSERT INTO customer (portfolio_id, external_ref, name, tax_id, email, phone, language, segment, region, \
-         preferred_channel, credit_limit_minor, currency, collector, status) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-    )
-    .bind(portfolio_id)
-    .bind(&customer.external_ref)
-    .bind(&customer.name)
-    .bind(&customer.tax_id)
-    .bind(&customer.email)
-    .bind(&customer.phone)
-    .bind(&customer.language)
-    .bind(&customer.segment)
-    .bind(&customer.region)
-    .bind(&customer.preferred_channel)
-    .bind(customer.credit_limit_minor)
-    .bind(&customer.currency)
-    .bind(&customer.collector)
-    .bind(&customer.status)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
+/// Inserts customers with multi-row statements; [`customer_ids`] then
+/// gives their ids.
+pub async fn insert_customers(conn: &mut Conn, portfolio_id: i64, customers: &[CustomerData]) -> Result<()> {
+    for chunk in customers.chunks(BULK_ROWS) {
+        let sql = format!(
+            "INSERT INTO customer (portfolio_id, external_ref, name, tax_id, email, phone, language, segment, region, \
+             preferred_channel, credit_limit_minor, currency, collector, status) VALUES {}",
+            values_list(conn, chunk.len(), "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for customer in chunk {
+            query = bind_customer_fields(query.bind(portfolio_id).bind(&customer.external_ref), customer);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Binds a customer's fields from its name to its status, in table order.
+fn bind_customer_fields<'q>(query: crate::AnyQuery<'q>, customer: &CustomerData) -> crate::AnyQuery<'q> {
+    query
+        .bind(&customer.name)
+        .bind(&customer.tax_id)
+        .bind(&customer.email)
+        .bind(&customer.phone)
+        .bind(&customer.language)
+        .bind(&customer.segment)
+        .bind(&customer.region)
+        .bind(&customer.preferred_channel)
+        .bind(customer.credit_limit_minor)
+        .bind(&customer.currency)
+        .bind(&customer.collector)
+        .bind(&customer.status)
+}
+
+/// Returns the id of every customer of a portfolio by its reference.
+pub async fn customer_ids(conn: &mut Conn, portfolio_id: i64) -> Result<std::collections::HashMap<String, i64>> {
+    let rows = sqlx::query("SELECT id, external_ref FROM customer WHERE portfolio_id = $1").bind(portfolio_id).fetch_all(&mut *conn).await?;
+    rows.iter().map(|row| Ok((row.try_get("external_ref")?, row.try_get("id")?))).collect()
 }
 
 pub async fn update_customer(conn: &mut Conn, customer_id: i64, customer: &CustomerData) -> Result<()> {
-    sqlx::query(
+    let query = sqlx::query(
         "UPDATE customer SET name = $2, tax_id = $3, email = $4, phone = $5, language = $6, segment = $7, \
          region = $8, preferred_channel = $9, credit_limit_minor = $10, currency = $11, collector = $12, status = $13 \
          WHERE id = $1",
-    )
-    .bind(customer_id)
-    .bind(&customer.name)
-    .bind(&customer.tax_id)
-    .bind(&customer.email)
-    .bind(&customer.phone)
-    .bind(&customer.language)
-    .bind(&customer.segment)
-    .bind(&customer.region)
-    .bind(&customer.preferred_channel)
-    .bind(customer.credit_limit_minor)
-    .bind(&customer.currency)
-    .bind(&customer.collector)
-    .bind(&customer.status)
-    .execute(&mut *conn)
-    .await?;
+    );
+    bind_customer_fields(query.bind(customer_id), customer).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -123,31 +130,15 @@ pub struct StoredDocument {
 }
 
 pub async fn load_documents(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<StoredDocument>> {
-    let rows = sqlx::query(
-        "SELECT id, customer_id, kind, number, issue_date, due_date, amount_minor, currency, open_minor, settled_on \
-         FROM document WHERE portfolio_id = $1",
-    )
-    .bind(portfolio_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(document_from_row).collect()
-}
-
-fn document_from_row(row: &AnyRow) -> Result<StoredDocument> {
-    Ok(StoredDocument {
-        id: row.try_get("id")?,
-        data: DocumentData {
-            customer_id: row.try_get("customer_id")?,
-            kind: row.try_get("kind")?,
-            number: row.try_get("number")?,
-            issue_date: get_date(row, "issue_date")?,
-            due_date: get_date(row, "due_date")?,
-            amount_minor: row.try_get("amount_minor")?,
-            currency: get_currency(row, "currency")?,
-        },
-        open_minor: row.try_get("open_minor")?,
-        settled_on: get_optional_date(row, "settled_on")?,
-    })
+    type Packed = (i64, i64, String, String, NaiveDate, NaiveDate, i64, String, i64, Option<NaiveDate>);
+    let columns = ["id", "customer_id", "kind", "number", "issue_date", "due_date", "amount_minor", "currency", "open_minor", "settled_on"];
+    let rows: Vec<Packed> = crate::fetch_packed(conn, "document", &columns, portfolio_id).await?;
+    rows.into_iter()
+        .map(|(id, customer_id, kind, number, issue_date, due_date, amount_minor, currency, open_minor, settled_on)| {
+            let currency = Currency::parse(&currency).map_err(|_| crate::StoreError::BadValue { column: "document.currency", value: currency, expected: "currency code" })?;
+            Ok(StoredDocument { id, data: DocumentData { customer_id, kind, number, issue_date, due_date, amount_minor, currency }, open_minor, settled_on })
+        })
+        .collect()
 }
 
 pub async fn insert_document(conn: &mut Conn, portfolio_id: i64, batch_id: i64, document: &DocumentData) -> Result<i64> {
@@ -767,9 +758,9 @@ pub async fn insert_documents(conn: &mut Conn, portfolio_id: i64, batch_id: i64,
     Ok(ids)
 }
 
-/// Inserts payments with multi-row statements. Returns their ids in the
-/// order of `payments`.
-pub async fn insert_payments(conn: &mut Conn, portfolio_id: i64, batch_id: i64, payments: &[PaymentData]) -> Result<Vec<i64>> {
+/// Inserts payments, each with its unapplied amount, with multi-row
+/// statements. Returns their ids in the order of `payments`.
+pub async fn insert_payments(conn: &mut Conn, portfolio_id: i64, batch_id: i64, payments: &[(PaymentData, i64)]) -> Result<Vec<i64>> {
     let mut ids = Vec::with_capacity(payments.len());
     for chunk in payments.chunks(BULK_ROWS) {
         let sql = format!(
@@ -779,7 +770,7 @@ pub async fn insert_payments(conn: &mut Conn, portfolio_id: i64, batch_id: i64, 
             returning(conn, " RETURNING id, external_ref")
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for payment in chunk {
+        for (payment, unapplied_minor) in chunk {
             query = query
                 .bind(portfolio_id)
                 .bind(batch_id)
@@ -788,11 +779,11 @@ pub async fn insert_payments(conn: &mut Conn, portfolio_id: i64, batch_id: i64, 
                 .bind(date_text(payment.paid_on))
                 .bind(payment.amount_minor)
                 .bind(payment.currency.code())
-                .bind(payment.amount_minor);
+                .bind(*unapplied_minor);
         }
         if conn.backend_name() == "SQLite" {
             let result = query.execute(&mut *conn).await?;
-            ids.extend(sqlite_inserted_ids(conn, "payment", batch_id, result.last_insert_id(), chunk.len(), &chunk[0].external_ref).await?);
+            ids.extend(sqlite_inserted_ids(conn, "payment", batch_id, result.last_insert_id(), chunk.len(), &chunk[0].0.external_ref).await?);
             continue;
         }
         let rows = query.fetch_all(&mut *conn).await?;
@@ -800,7 +791,7 @@ pub async fn insert_payments(conn: &mut Conn, portfolio_id: i64, batch_id: i64, 
         for row in &rows {
             by_ref.insert(row.try_get::<String, _>("external_ref")?, row.try_get::<i64, _>("id")?);
         }
-        for payment in chunk {
+        for (payment, _) in chunk {
             let id = by_ref.get(&payment.external_ref).copied();
             ids.push(id.ok_or_else(|| crate::StoreError::BadValue { column: "payment.id", value: payment.external_ref.clone(), expected: "a returned id" })?);
         }

@@ -75,32 +75,26 @@ async fn open_documents(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate, la
     // A document settled on or before the as-of date is skipped. The rest
     // were open on that day by their current balance plus what was
     // allocated to them (or, for a credit note, from them) after it.
-    let rows = sqlx::query(
-        "SELECT d.id, d.customer_id, d.kind, d.due_date, d.currency, d.open_minor FROM document d \
-         WHERE d.portfolio_id = $1 AND d.issue_date <= $2 AND (d.settled_on IS NULL OR d.settled_on > $2)",
-    )
-    .bind(portfolio_id)
-    .bind(date_text(as_of))
-    .fetch_all(&mut *conn)
-    .await?;
+    let columns = ["id", "customer_id", "kind", "due_date", "currency", "open_minor"];
+    let filter = "issue_date <= $4 AND (settled_on IS NULL OR settled_on > $4)";
+    let rows: Vec<(i64, i64, String, NaiveDate, String, i64)> = crate::fetch_packed_where(conn, "document", &columns, portfolio_id, Some((filter, as_of))).await?;
     let disputed = disputed_documents(conn, portfolio_id, as_of).await?;
 
     let mut items = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let id: i64 = row.try_get("id")?;
-        let kind: String = row.try_get("kind")?;
+    for (id, customer_id, kind, due_date, currency, stored_open_minor) in rows {
         let is_credit = kind == "credit_note";
         let allocated_later = if is_credit { later.from_credit_note.get(&id) } else { later.to_document.get(&id) };
-        let open_minor = row.try_get::<i64, _>("open_minor")? + allocated_later.copied().unwrap_or(0);
+        let open_minor = stored_open_minor + allocated_later.copied().unwrap_or(0);
         if open_minor == 0 {
             continue;
         }
+        let currency = Currency::parse(&currency).map_err(|_| crate::StoreError::BadValue { column: "document.currency", value: currency, expected: "currency code" })?;
         items.push(OpenItemRow {
-            customer_id: row.try_get("customer_id")?,
+            customer_id,
             source: if is_credit { ItemSource::CreditNote } else { ItemSource::Document },
-            due_date: Some(get_date(row, "due_date")?),
+            due_date: Some(due_date),
             open_minor: if is_credit { -open_minor } else { open_minor },
-            currency: get_currency(row, "currency")?,
+            currency,
             disputed: disputed.contains(&id),
         });
     }
@@ -197,27 +191,24 @@ pub struct CustomerInfo {
 }
 
 pub async fn customer_infos(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<CustomerInfo>> {
-    let rows = sqlx::query(
-        "SELECT id, external_ref, name, segment, region, collector, preferred_channel, status \
-         FROM customer WHERE portfolio_id = $1 ORDER BY external_ref",
-    )
-    .bind(portfolio_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(CustomerInfo {
-                id: row.try_get("id")?,
-                external_ref: row.try_get("external_ref")?,
-                name: row.try_get("name")?,
-                segment: row.try_get("segment")?,
-                region: row.try_get("region")?,
-                collector: row.try_get("collector")?,
-                preferred_channel: row.try_get("preferred_channel")?,
-                status: row.try_get("status")?,
-            })
+    type Text = Option<String>;
+    let columns = ["id", "external_ref", "name", "segment", "region", "collector", "preferred_channel", "status"];
+    let rows: Vec<(i64, String, String, Text, Text, Text, Text, String)> = crate::fetch_packed(conn, "customer", &columns, portfolio_id).await?;
+    let mut customers: Vec<CustomerInfo> = rows
+        .into_iter()
+        .map(|(id, external_ref, name, segment, region, collector, preferred_channel, status)| CustomerInfo {
+            id,
+            external_ref,
+            name,
+            segment,
+            region,
+            collector,
+            preferred_channel,
+            status,
         })
-        .collect()
+        .collect();
+    customers.sort_unstable_by(|a, b| a.external_ref.cmp(&b.external_ref));
+    Ok(customers)
 }
 
 /// The latest collection action of a customer on or before a date.

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use recobro_core::assignment::{AssignmentRule, CustomerToAssign, Team, TeamMember};
 use sqlx::Row;
 
+use crate::ledger::{BULK_ROWS, values_list};
 use crate::{Conn, Result, date_text, get_date};
 
 /// Replaces a portfolio's teams and rules with `teams` and `rules`, in
@@ -154,30 +155,30 @@ pub async fn unkept_promise_counts(conn: &mut Conn, portfolio_id: i64, since: Na
         .collect()
 }
 
-/// Records a suggestion unless one for the same customer and status already
-/// exists in any state, so a dismissed suggestion is not raised again.
-/// Returns whether a row was inserted.
-pub async fn insert_suggestion(conn: &mut Conn, portfolio_id: i64, customer_id: i64, status: &str, reason: &str, on: NaiveDate) -> Result<bool> {
-    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM status_suggestion WHERE customer_id = $1 AND suggested_status = $2")
-        .bind(customer_id)
-        .bind(status)
-        .fetch_optional(&mut *conn)
-        .await?;
-    if existing.is_some() {
-        return Ok(false);
+/// Records suggestions `(customer id, status, reason)`, skipping any
+/// customer and status that already has one in any state, so a dismissed
+/// suggestion is not raised again. Returns how many rows were inserted.
+pub async fn insert_suggestions(conn: &mut Conn, portfolio_id: i64, suggestions: &[(i64, &str, &str)], on: NaiveDate) -> Result<u64> {
+    let rows = sqlx::query("SELECT customer_id, suggested_status FROM status_suggestion WHERE portfolio_id = $1").bind(portfolio_id).fetch_all(&mut *conn).await?;
+    let mut existing = std::collections::HashSet::with_capacity(rows.len());
+    for row in &rows {
+        existing.insert((row.try_get::<i64, _>("customer_id")?, row.try_get::<String, _>("suggested_status")?));
     }
+    let new: Vec<&(i64, &str, &str)> =
+        suggestions.iter().filter(|(customer_id, status, _)| existing.insert((*customer_id, (*status).to_string()))).collect();
 
-    sqlx::query(
-        "INSERT INTO status_suggestion (portfolio_id, customer_id, suggested_status, reason, suggested_on, state) VALUES ($1, $2, $3, $4, $5, 'pending')",
-    )
-    .bind(portfolio_id)
-    .bind(customer_id)
-    .bind(status)
-    .bind(reason)
-    .bind(date_text(on))
-    .execute(&mut *conn)
-    .await?;
-    Ok(true)
+    for chunk in new.chunks(BULK_ROWS) {
+        let sql = format!(
+            "INSERT INTO status_suggestion (portfolio_id, customer_id, suggested_status, reason, suggested_on, state) VALUES {}",
+            values_list(conn, chunk.len(), "({}, {}, {}, {}, {}, 'pending')")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (customer_id, status, reason) in chunk {
+            query = query.bind(portfolio_id).bind(*customer_id).bind(*status).bind(*reason).bind(date_text(on));
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(new.len() as u64)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

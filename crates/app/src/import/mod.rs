@@ -140,15 +140,11 @@ async fn write_plan(store: &Store, portfolio_id: i64, batch: &ImportBatch<'_>, r
     let mut tx = store.begin().await?;
     let batch_id = ledger::insert_import_batch(&mut tx, portfolio_id, batch).await?;
 
-    let mut customer_ids: HashMap<String, i64> =
-        ledger::load_customers(&mut tx, portfolio_id).await?.into_iter().map(|(id, data)| (data.external_ref, id)).collect();
-    for customer in &plan.new_customers {
-        let id = ledger::insert_customer(&mut tx, portfolio_id, customer).await?;
-        customer_ids.insert(customer.external_ref.clone(), id);
-    }
+    ledger::insert_customers(&mut tx, portfolio_id, &plan.new_customers).await?;
     for (id, customer) in &plan.changed_customers {
         ledger::update_customer(&mut tx, *id, customer).await?;
     }
+    let customer_ids: HashMap<String, i64> = if records.refers_to_customers() { ledger::customer_ids(&mut tx, portfolio_id).await? } else { HashMap::new() };
 
     let new_documents: Vec<DocumentData> = plan
         .documents
@@ -170,16 +166,20 @@ async fn write_plan(store: &Store, portfolio_id: i64, batch: &ImportBatch<'_>, r
         plan.documents.iter().map(|document| document.stored_id.or_else(|| new_document_ids.next()).expect("one id per new document")).collect();
     stall_for_tests("import");
 
-    let new_payments: Vec<PaymentData> = plan
+    // New payments are stored with the unapplied amount the plan left them.
+    let new_payments: Vec<(PaymentData, i64)> = plan
         .payments
         .iter()
         .filter(|payment| payment.stored_id.is_none())
-        .map(|payment| PaymentData {
-            customer_id: customer_ids[&payment.customer_ref],
-            external_ref: payment.external_ref.clone(),
-            paid_on: payment.paid_on,
-            amount_minor: payment.amount_minor,
-            currency: payment.currency,
+        .map(|payment| {
+            let data = PaymentData {
+                customer_id: customer_ids[&payment.customer_ref],
+                external_ref: payment.external_ref.clone(),
+                paid_on: payment.paid_on,
+                amount_minor: payment.amount_minor,
+                currency: payment.currency,
+            };
+            (data, payment.unapplied_minor)
         })
         .collect();
     let mut new_payment_ids = ledger::insert_payments(&mut tx, portfolio_id, batch_id, &new_payments).await?.into_iter();
@@ -215,7 +215,7 @@ async fn write_plan(store: &Store, portfolio_id: i64, batch: &ImportBatch<'_>, r
         .payments
         .iter()
         .enumerate()
-        .filter(|(_, payment)| payment.balance_changed)
+        .filter(|(_, payment)| payment.balance_changed && payment.stored_id.is_some())
         .map(|(index, payment)| (payment_ids[index], payment.unapplied_minor))
         .collect();
     ledger::update_payments_unapplied(&mut tx, &unapplied).await?;

@@ -188,6 +188,12 @@ pub struct FileRecords {
 }
 
 impl FileRecords {
+    /// Returns whether any record names a customer by reference, so that
+    /// writing it needs the customers' ids.
+    pub fn refers_to_customers(&self) -> bool {
+        !(self.documents.is_empty() && self.payments.is_empty() && self.actions.is_empty() && self.snapshots.is_empty())
+    }
+
     /// Reads one record of a row into the list of its kind.
     pub fn add(&mut self, fields: &RecordFields<'_>, portfolio_currency: Currency) -> Result<(), RowError> {
         match fields.kind() {
