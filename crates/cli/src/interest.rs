@@ -120,6 +120,9 @@ pub(crate) struct RuleSetArgs {
     /// First day the rule applies (YYYY-MM-DD).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     effective: NaiveDate,
+    /// The manager or administrator setting the rule, for the audit trail.
+    #[arg(long)]
+    by: Option<String>,
 }
 
 #[derive(Args)]
@@ -267,7 +270,8 @@ async fn set_rule(store: &Store, args: &RuleSetArgs) -> Result<()> {
         grace_days: args.grace_days,
         effective_on: args.effective,
     };
-    let id = statement::set_rule(store, &request, "cli").await?;
+    let actor = crate::acting_user(&mut *store.acquire().await?, args.by.as_deref(), &["admin", "manager"], "set interest rules").await?;
+    let id = statement::set_rule(store, &request, &actor).await?;
     let owner = match &args.customer {
         Some(customer) => format!("customer {customer} of portfolio {}", args.portfolio),
         None => format!("portfolio {}", args.portfolio),

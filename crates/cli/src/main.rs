@@ -397,6 +397,21 @@ enum ReportCommand {
     },
 }
 
+/// Returns the name the audit trail records for a command: `by`, once it
+/// names an active user whose role is one of `roles`, or `cli` when the
+/// command was given no `--by`.
+pub(crate) async fn acting_user(conn: &mut recobro_store::Conn, by: Option<&str>, roles: &[&str], action: &str) -> Result<String> {
+    let Some(username) = by else { return Ok("cli".to_string()) };
+    let user = recobro_store::users::find_user(conn, username)
+        .await?
+        .filter(|user| user.active)
+        .with_context(|| format!("--by {username:?}: no active user of that name; see `recobro user list`"))?;
+    if !roles.contains(&user.role.as_str()) {
+        bail!("--by {username:?}: the role {} may not {action}; {} may", user.role, roles.join(" or "));
+    }
+    Ok(user.username)
+}
+
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
     recobro_core::parse_iso_date(text).map_err(|_| format!("invalid date {text:?}: expected a calendar date in the form YYYY-MM-DD, such as 2024-01-31"))
 }

@@ -663,6 +663,9 @@ pub enum LimitsCommand {
         /// The TOML file; standard input when omitted.
         #[arg(long)]
         file: Option<std::path::PathBuf>,
+        /// The administrator setting the limits, for the audit trail.
+        #[arg(long)]
+        by: Option<String>,
     },
 }
 
@@ -679,7 +682,7 @@ pub async fn negotiation_command(store: &Store, command: NegotiationCommand) -> 
             }
             Ok(())
         }
-        NegotiationCommand::Limits(LimitsCommand::Set { portfolio, file }) => {
+        NegotiationCommand::Limits(LimitsCommand::Set { portfolio, file, by }) => {
             let (name, text) = match &file {
                 Some(path) => (path.display().to_string(), std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?),
                 None => {
@@ -690,7 +693,8 @@ pub async fn negotiation_command(store: &Store, command: NegotiationCommand) -> 
             };
             let parsed = ApprovalLimits::parse_toml(&name, &text)?;
             let mut tx = store.begin().await?;
-            limits::set_limits(&mut tx, &portfolio, &parsed, "cli").await?;
+            let actor = crate::acting_user(&mut tx, by.as_deref(), &["admin"], "set approval limits").await?;
+            limits::set_limits(&mut tx, &portfolio, &parsed, &actor).await?;
             tx.commit().await?;
             println!("approval limits of {portfolio} set from {name}");
             Ok(())

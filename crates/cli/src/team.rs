@@ -59,6 +59,9 @@ pub enum SuggestionsCommand {
         /// The suggestion's number from `suggestions list`.
         #[arg(long)]
         id: i64,
+        /// The deciding manager or administrator, for the audit trail.
+        #[arg(long)]
+        by: Option<String>,
     },
     /// Dismiss a suggestion: the status stays, and it is not suggested again.
     Dismiss {
@@ -66,6 +69,9 @@ pub enum SuggestionsCommand {
         portfolio: String,
         #[arg(long)]
         id: i64,
+        /// The deciding manager or administrator, for the audit trail.
+        #[arg(long)]
+        by: Option<String>,
     },
 }
 
@@ -142,24 +148,25 @@ pub async fn suggestions_command(store: &Store, command: SuggestionsCommand) -> 
             let headers = ["id", "customer", "name", "status", "suggested", "reason", "since"].map(String::from).to_vec();
             print_table(&Table { title: format!("Pending status suggestions of {code}"), headers, rows }, format)?;
         }
-        SuggestionsCommand::Confirm { portfolio: code, id } => decide(store, &code, id, true).await?,
-        SuggestionsCommand::Dismiss { portfolio: code, id } => decide(store, &code, id, false).await?,
+        SuggestionsCommand::Confirm { portfolio: code, id, by } => decide(store, &code, id, true, by.as_deref()).await?,
+        SuggestionsCommand::Dismiss { portfolio: code, id, by } => decide(store, &code, id, false, by.as_deref()).await?,
     }
     Ok(())
 }
 
-async fn decide(store: &Store, code: &str, id: i64, confirm: bool) -> Result<()> {
+async fn decide(store: &Store, code: &str, id: i64, confirm: bool, by: Option<&str>) -> Result<()> {
     let mut tx = store.begin().await?;
+    let actor = crate::acting_user(&mut tx, by, &["admin", "manager"], "decide status suggestions").await?;
     let found = find_portfolio(&mut tx, code).await?;
     let suggestion = teams::find_suggestion(&mut tx, found.id, id).await?.with_context(|| format!("suggestion {id} not found in {code}: see `recobro suggestions list`"))?;
     let today = chrono::Utc::now().date_naive();
-    if !teams::decide_suggestion(&mut tx, found.id, id, confirm, "cli", today).await? {
+    if !teams::decide_suggestion(&mut tx, found.id, id, confirm, &actor, today).await? {
         bail!("suggestion {id} was already {}", suggestion.state);
     }
 
     let event = if confirm { "status_suggestion.confirmed" } else { "status_suggestion.dismissed" };
     let detail = format!("{} {} -> {} ({})", suggestion.customer_ref, suggestion.current_status, suggestion.suggested_status, suggestion.reason);
-    users::insert_audit_event(&mut tx, "cli", event, &format!("portfolio:{code}"), Some(&detail)).await?;
+    users::insert_audit_event(&mut tx, &actor, event, &format!("portfolio:{code}"), Some(&detail)).await?;
     tx.commit().await?;
 
     let verb = if confirm { "confirmed" } else { "dismissed" };

@@ -168,6 +168,10 @@ async fn approval_limits_show_and_set(url: String) {
     // A 40% waiver is within the default 50% of a collector, but not
     // within the 20% set here.
     let lowered = write_file(folder.path(), "limits.toml", "[collector]\nmax_interest_waiver_percent = 20\n");
+    let manager = recobro(&url, &["negotiation", "limits", "set", "--portfolio", "p", "--file", lowered.to_str().unwrap(), "--by", "gerente"]);
+    assert!(stderr(&manager).contains("--by \"gerente\": the role manager may not set approval limits; admin may"), "{}", stderr(&manager));
+    let unknown = recobro(&url, &["negotiation", "limits", "set", "--portfolio", "p", "--file", lowered.to_str().unwrap(), "--by", "nadie"]);
+    assert!(stderr(&unknown).contains("--by \"nadie\": no active user of that name"), "{}", stderr(&unknown));
     recobro_ok(&url, &["negotiation", "limits", "set", "--portfolio", "p", "--file", lowered.to_str().unwrap()]);
     let shown = recobro_ok(&url, &["negotiation", "limits", "show", "--portfolio", "p"]);
     assert!(shown.contains("set for this portfolio"), "{shown}");
