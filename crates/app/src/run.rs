@@ -130,17 +130,10 @@ pub async fn run_daily(store: &Store, portfolio_code: &str, as_of: NaiveDate) ->
             stager.close(case);
         }
     }
-    stager.write().await?;
+    let open_cases = stager.write().await?;
     for customer_id in unkept_promises.iter().chain(&plans.broken) {
-        stager.follow_up_unkept_promise(&standings.customers[customer_id]).await?;
+        stager.follow_up_unkept_promise(&open_cases, &standings.customers[customer_id]).await?;
     }
-    let open_cases: HashMap<i64, (i64, String)> = std::mem::take(&mut stager.open_cases)
-        .into_iter()
-        .filter_map(|(customer_id, (case, stage))| match case {
-            CaseRef::Stored(case_id) => Some((customer_id, (case_id, stage))),
-            CaseRef::New(_) => None,
-        })
-        .collect();
 
     // Stricter relationship statuses for a manager to confirm.
     let suggestions = crate::status::suggest_statuses(&mut tx, portfolio.id, as_of, &policy, &open_cases, &standings.customers).await?;
@@ -193,7 +186,7 @@ struct Stager<'a, 'c> {
     as_of: NaiveDate,
     policy: &'a Policy,
     counts: &'a mut RunCounts,
-    /// Case and stage of every case this run left open, by customer. New
+    /// Case and stage of every case this run leaves open, by customer. New
     /// cases get their ids when [`Stager::write`] stores them.
     open_cases: HashMap<i64, (CaseRef, String)>,
     /// The case writes of the run, stored together by [`Stager::write`].
@@ -314,19 +307,17 @@ impl Stager<'_, '_> {
     }
 
     /// Stores the case writes gathered so far and counts the stage changes
-    /// and tasks they made. The open cases then carry stored ids.
-    async fn write(&mut self) -> Result<(), StoreError> {
+    /// and tasks they made. Returns the case id and stage of every open case,
+    /// by customer.
+    async fn write(&mut self) -> Result<HashMap<i64, (i64, String)>, StoreError> {
         let writes = std::mem::take(&mut self.writes);
         let written = cases::write_case_writes(self.tx, self.portfolio_id, self.as_of, &writes).await?;
         self.counts.stage_changes += written.stage_changes as i64;
         self.counts.stages_skipped += written.stages_skipped as i64;
         self.counts.tasks_created += written.tasks_created as i64;
-        for (case, _) in self.open_cases.values_mut() {
-            if let CaseRef::New(index) = *case {
-                *case = CaseRef::Stored(written.new_case_ids[index]);
-            }
-        }
-        Ok(())
+
+        let open_cases = std::mem::take(&mut self.open_cases);
+        Ok(open_cases.into_iter().map(|(customer_id, (case, stage))| (customer_id, (case.id(&written.new_case_ids), stage))).collect())
     }
 
     /// Lists the tasks a stage's actions create: kind and channel. Reminders of
@@ -352,8 +343,8 @@ impl Stager<'_, '_> {
 
     /// Creates a call task for the collector of a customer whose promise to
     /// pay was broken or only partly kept, when the customer's case is open.
-    async fn follow_up_unkept_promise(&mut self, customer: &CustomerInfo) -> Result<(), StoreError> {
-        let Some((CaseRef::Stored(case_id), stage)) = self.open_cases.get(&customer.id).cloned() else { return Ok(()) };
+    async fn follow_up_unkept_promise(&mut self, open_cases: &HashMap<i64, (i64, String)>, customer: &CustomerInfo) -> Result<(), StoreError> {
+        let Some((case_id, stage)) = open_cases.get(&customer.id).cloned() else { return Ok(()) };
         let task = TaskData {
             case_id,
             customer_id: customer.id,

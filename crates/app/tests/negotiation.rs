@@ -206,9 +206,9 @@ async fn expired_offer_waives_nothing(url: String) {
 }
 test_on_each_engine!(settlement_expired, expired_offer_waives_nothing);
 
-/// A customer has one offer in force at a time. A second offer is refused
-/// with the first one's number; only its proposer or a manager may cancel
-/// it, with a reason, and then a new offer can be made.
+/// A customer has one offer in force at a time, so a second offer is
+/// rejected with the first one's number. Its proposer or a manager may
+/// cancel the first with a reason, and then a new offer can be made.
 async fn one_offer_in_force_at_a_time(url: String) {
     let (store, _folder) = seed(&url).await;
     let mut conn = store.acquire().await.unwrap();
@@ -219,12 +219,15 @@ async fn one_offer_in_force_at_a_time(url: String) {
     assert!(second.to_string().contains(&format!("settlement offer {}", first.id)), "{second}");
 
     let other_collector = cancel_offer(&mut conn, "p", first.id, &negotiator("luis", "collector"), date("2024-04-03"), "wrong terms").await.unwrap_err();
-    assert!(matches!(other_collector, NegotiationError::BeyondAuthority { .. }), "{other_collector}");
+    assert!(matches!(other_collector, NegotiationError::NotProposer { .. }), "{other_collector}");
+    assert!(other_collector.to_string().contains("proposed by \"ana\""), "{other_collector}");
     let no_reason = cancel_offer(&mut conn, "p", first.id, &negotiator("ana", "collector"), date("2024-04-03"), " ").await.unwrap_err();
     assert!(no_reason.to_string().contains("needs a reason"), "{no_reason}");
 
     let cancelled = cancel_offer(&mut conn, "p", first.id, &negotiator("ana", "collector"), date("2024-04-03"), "customer declined").await.unwrap();
     assert_eq!(cancelled.status, "cancelled");
+    assert_eq!(cancelled.decided_by.as_deref(), Some("ana"), "approved at once by its proposer, who stays on record");
+    assert_eq!(cancelled.decision_reason.as_deref(), Some("customer declined"));
     let again = cancel_offer(&mut conn, "p", first.id, &negotiator("gerente", "manager"), date("2024-04-03"), "twice").await.unwrap_err();
     assert!(matches!(again, NegotiationError::WrongStatus { .. }), "{again}");
 

@@ -275,9 +275,9 @@ fn co_outside_table_is_an_error() {
 
 /// Superintendencia Financiera de Colombia, Concepto 2010017499-001 of 12
 /// April 2010 on simple and compound interest, as published by vLex
-/// (https://vlex.com.co/vid/403473749): 1,000,000 COP at an effective
-/// monthly rate of 1 % grows to 1,005,000 COP in half a month under simple
-/// interest. Under compound interest it grows to 1,004,987.56 COP,
+/// (https://vlex.com.co/vid/403473749). At an effective monthly rate of
+/// 1 %, 1,000,000 COP grows to 1,005,000 COP in half a month under simple
+/// interest. Under compound interest it grows to 1,004,987.56 COP, which is
 /// 1,000,000 × 1.01^0.5. The check reads half a month as 15 days of a
 /// 360-day year, so 1 % a month is 12 % nominal a year, or
 /// 1.01^12 − 1 = 12.6825030131969720661201 % effective a year.

@@ -109,49 +109,13 @@ pub struct TaskData {
 /// Creates a task once per case, stage entry and kind. Returns false when it
 /// already exists.
 pub async fn insert_task(conn: &mut Conn, portfolio_id: i64, task: &TaskData, as_of: NaiveDate) -> Result<bool> {
-    let result = sqlx::query(
-        "INSERT INTO task (portfolio_id, case_id, customer_id, stage, stage_entered_on, kind, channel, due_on, \
-         assigned_to, status, created_on, owner) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11) \
-         ON CONFLICT (case_id, stage, stage_entered_on, kind) DO NOTHING",
-    )
-    .bind(portfolio_id)
-    .bind(task.case_id)
-    .bind(task.customer_id)
-    .bind(&task.stage)
-    .bind(date_text(task.stage_entered_on))
-    .bind(&task.kind)
-    .bind(&task.channel)
-    .bind(date_text(task.due_on))
-    .bind(&task.assigned_to)
-    .bind(date_text(as_of))
-    .bind(&task.owner)
-    .execute(&mut *conn)
-    .await?;
-    Ok(result.rows_affected() == 1)
+    Ok(insert_tasks(conn, portfolio_id, std::slice::from_ref(task), as_of).await? == 1)
 }
 
-/// Cancels the open tasks of a case that left collection or moved to
-/// another stage entry.
-pub async fn cancel_open_tasks_except(conn: &mut Conn, case_id: i64, keep_stage: Option<(&str, NaiveDate)>) -> Result<u64> {
-    let result = match keep_stage {
-        Some((stage, entered_on)) => {
-            sqlx::query(
-                "UPDATE task SET status = 'cancelled' WHERE case_id = $1 AND status = 'open' \
-                 AND NOT (stage = $2 AND stage_entered_on = $3)",
-            )
-            .bind(case_id)
-            .bind(stage)
-            .bind(date_text(entered_on))
-            .execute(&mut *conn)
-            .await?
-        }
-        None => {
-            sqlx::query("UPDATE task SET status = 'cancelled' WHERE case_id = $1 AND status = 'open'")
-                .bind(case_id)
-                .execute(&mut *conn)
-                .await?
-        }
-    };
+/// Cancels the open tasks of a case, for example when a payment plan puts
+/// the case on hold. Returns how many were cancelled.
+pub async fn cancel_open_tasks_of_case(conn: &mut Conn, case_id: i64) -> Result<u64> {
+    let result = sqlx::query("UPDATE task SET status = 'cancelled' WHERE case_id = $1 AND status = 'open'").bind(case_id).execute(&mut *conn).await?;
     Ok(result.rows_affected())
 }
 
@@ -161,6 +125,16 @@ pub async fn cancel_open_tasks_except(conn: &mut Conn, case_id: i64, keep_stage:
 pub enum CaseRef {
     Stored(i64),
     New(usize),
+}
+
+impl CaseRef {
+    /// Returns the case's id, given the ids of the batch's new cases.
+    pub fn id(self, new_case_ids: &[i64]) -> i64 {
+        match self {
+            CaseRef::Stored(id) => id,
+            CaseRef::New(index) => new_case_ids[index],
+        }
+    }
 }
 
 /// Every case write of one daily run, gathered so that they go to the
@@ -175,11 +149,11 @@ pub struct CaseWrites {
     pub cancellations: Vec<(i64, Option<String>)>,
     /// Stage entries: case, stage code and whether the stage was skipped.
     pub stage_events: Vec<(CaseRef, String, bool)>,
-    /// New tasks; their `case_id` is taken from the reference.
+    /// New tasks. Each one's `case_id` is taken from its reference.
     pub tasks: Vec<(CaseRef, TaskData)>,
 }
 
-/// What [`write_case_writes`] wrote.
+/// The outcome of [`write_case_writes`]: new ids and counts.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct WrittenCases {
     /// The ids of the new cases, in the order of `new_cases`.
@@ -197,10 +171,7 @@ pub async fn write_case_writes(conn: &mut Conn, portfolio_id: i64, as_of: NaiveD
     update_cases(conn, &writes.updates, as_of).await?;
     cancel_open_tasks(conn, &writes.cancellations, as_of).await?;
 
-    let case_id = |case: CaseRef| match case {
-        CaseRef::Stored(id) => id,
-        CaseRef::New(index) => new_case_ids[index],
-    };
+    let case_id = |case: CaseRef| case.id(&new_case_ids);
     let (skipped, entered): (Vec<_>, Vec<_>) = writes.stage_events.iter().map(|(case, stage, skipped)| (case_id(*case), stage.as_str(), *skipped)).partition(|event| event.2);
     let stages_skipped = insert_stage_events(conn, portfolio_id, &skipped, as_of).await?;
     let stage_changes = stages_skipped + insert_stage_events(conn, portfolio_id, &entered, as_of).await?;
@@ -258,8 +229,8 @@ fn bind_case_state<'q>(query: crate::AnyQuery<'q>, record: &CaseRecord) -> crate
         .bind(record.next_action_on.map(date_text))
 }
 
-/// Writes the new state of many cases, as the daily run decides it; a case that
-/// reopens gets a new opening date, a closed one its closing date.
+/// Writes the new state of many cases. A case that reopens gets a new
+/// opening date, and a closed one its closing date.
 async fn update_cases(conn: &mut Conn, updates: &[(i64, CaseRecord, bool)], as_of: NaiveDate) -> Result<()> {
     for chunk in updates.chunks(BULK_ROWS) {
         // Both engines name the columns of a VALUES list column1, column2, ...
@@ -286,8 +257,8 @@ async fn update_cases(conn: &mut Conn, updates: &[(i64, CaseRecord, bool)], as_o
     Ok(())
 }
 
-/// Cancels the open tasks of many cases, as [`cancel_open_tasks_except`]
-/// does for one, keeping a stage's tasks entered on `as_of` where given.
+/// Cancels the open tasks of many cases. Where a stage is given, the tasks
+/// of that stage entered on `as_of` stay open.
 async fn cancel_open_tasks(conn: &mut Conn, cancellations: &[(i64, Option<String>)], as_of: NaiveDate) -> Result<()> {
     for chunk in cancellations.chunks(BULK_ROWS) {
         let sql = format!(
@@ -323,8 +294,8 @@ async fn insert_stage_events(conn: &mut Conn, portfolio_id: i64, events: &[(i64,
     Ok(inserted)
 }
 
-/// Creates tasks once per case, stage entry and kind, as [`insert_task`]
-/// does for one. Returns how many were new.
+/// Creates tasks once per case, stage entry and kind. Returns how many
+/// were new.
 async fn insert_tasks(conn: &mut Conn, portfolio_id: i64, tasks: &[TaskData], as_of: NaiveDate) -> Result<u64> {
     let mut inserted = 0;
     for chunk in tasks.chunks(BULK_ROWS) {

@@ -33,6 +33,8 @@ pub enum NegotiationError {
     WrongStatus { kind: &'static str, id: i64, status: String, action: &'static str },
     #[error("customer {customer:?} already has settlement offer {id} ({status}, pay by {pay_by}); one offer at a time: reject or cancel it with `recobro settlement cancel --portfolio P --id {id} --reason TEXT`, or let it expire")]
     OpenOfferExists { customer: String, id: i64, status: String, pay_by: NaiveDate },
+    #[error("{username:?} may cancel only their own offers: settlement offer {id} was proposed by {proposer:?}; ask a manager or an administrator")]
+    NotProposer { username: String, id: i64, proposer: String },
     #[error("{username:?} ({role}) may not approve this: it needs a {required} or above")]
     BeyondAuthority { username: String, role: &'static str, required: &'static str },
     #[error(transparent)]

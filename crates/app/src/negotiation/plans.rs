@@ -210,7 +210,7 @@ async fn decide(conn: &mut Conn, party: &Party, plan: &mut PlanRecord, by: &Nego
 /// replaces the covered documents by one debit note per installment.
 async fn activate(conn: &mut Conn, party: &Party, plan: &PlanRecord, schedule: &PlanSchedule) -> Result<(), StoreError> {
     for case in cases::load_cases_of_customer(conn, party.customer_id).await? {
-        cases::cancel_open_tasks_except(conn, case.id, None).await?;
+        cases::cancel_open_tasks_of_case(conn, case.id).await?;
     }
     if !plan.refinancing {
         return Ok(());

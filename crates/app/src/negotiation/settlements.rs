@@ -181,8 +181,8 @@ pub async fn decide_offer(conn: &mut Conn, portfolio_code: &str, offer_id: i64, 
 
 /// Cancels an offer still in force, waiting or approved, for example
 /// because the customer declined it or its terms were wrong. Nothing is
-/// waived. The proposer may cancel their own offer; managers and
-/// administrators any. A cancellation needs a reason.
+/// waived, and a cancellation needs a reason. The proposer may cancel their
+/// own offer, and managers and administrators any offer.
 pub async fn cancel_offer(conn: &mut Conn, portfolio_code: &str, offer_id: i64, by: &Negotiator, on: NaiveDate, reason: &str) -> Result<OfferRecord, NegotiationError> {
     let portfolio = super::find_portfolio(conn, portfolio_code).await?;
     let record = negotiation::find_offer(conn, portfolio.id, offer_id).await?.ok_or(NegotiationError::NotFound { kind: "settlement offer", id: offer_id })?;
@@ -191,14 +191,17 @@ pub async fn cancel_offer(conn: &mut Conn, portfolio_code: &str, offer_id: i64, 
         return Err(wrong_status(record.status));
     }
     if by.role == recobro_core::settlement::ApproverRole::Collector && record.proposed_by != by.username {
-        return Err(NegotiationError::BeyondAuthority { username: by.username.clone(), role: by.role.code(), required: "manager" });
+        return Err(NegotiationError::NotProposer { username: by.username.clone(), id: offer_id, proposer: record.proposed_by });
     }
     if reason.trim().is_empty() {
         return Err(NegotiationError::Invalid("a cancellation needs a reason".into()));
     }
     super::not_before(on, record.offered_on, "the cancellation date")?;
 
-    if !negotiation::update_offer_status(conn, offer_id, &record.status, "cancelled", Some(&by.username), on, Some(reason)).await? {
+    // An approved offer keeps its approver on record, and the audit trail
+    // names who cancelled it.
+    let decided_by = (record.status == "pending_approval").then_some(by.username.as_str());
+    if !negotiation::update_offer_status(conn, offer_id, &record.status, "cancelled", decided_by, on, Some(reason)).await? {
         return Err(wrong_status(record.status));
     }
     let detail = format!("offer {} to {}: {reason}", offer_id, record.customer_ref);

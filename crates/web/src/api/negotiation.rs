@@ -750,7 +750,7 @@ fn negotiation_error(error: NegotiationError) -> ApiError {
     match error {
         NegotiationError::Invalid(message) => ApiError::bad_request(message),
         error @ NegotiationError::BeyondAuthority { .. } => ApiError::new(StatusCode::FORBIDDEN, "forbidden", error.to_string()),
-        error @ NegotiationError::RoleMayNotNegotiate { .. } => ApiError::new(StatusCode::FORBIDDEN, "forbidden", error.to_string()),
+        error @ (NegotiationError::RoleMayNotNegotiate { .. } | NegotiationError::NotProposer { .. }) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", error.to_string()),
         error @ (NegotiationError::WrongStatus { .. } | NegotiationError::OpenOfferExists { .. }) => ApiError::new(StatusCode::CONFLICT, "conflict", error.to_string()),
         error @ (NegotiationError::NotFound { .. } | NegotiationError::UnknownPortfolio(_) | NegotiationError::UnknownCustomer(_) | NegotiationError::UnknownUser(_)) => {
             ApiError::new(StatusCode::NOT_FOUND, "not-found", error.to_string())

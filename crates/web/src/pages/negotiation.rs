@@ -248,7 +248,7 @@ pub(super) fn refusal(tr: Translator, error: NegotiationError) -> Result<Refusal
         }
         NegotiationError::Invalid(message) => Ok(Refusal { status: StatusCode::UNPROCESSABLE_ENTITY, message }),
         NegotiationError::UnknownPortfolio(_) | NegotiationError::UnknownCustomer(_) | NegotiationError::NotFound { .. } => Err(PageError::new(tr, WebError::NotFound)),
-        NegotiationError::UnknownUser(_) | NegotiationError::RoleMayNotNegotiate { .. } => Err(PageError::new(tr, WebError::Forbidden)),
+        NegotiationError::UnknownUser(_) | NegotiationError::RoleMayNotNegotiate { .. } | NegotiationError::NotProposer { .. } => Err(PageError::new(tr, WebError::Forbidden)),
         NegotiationError::Store(error) => Err(PageError::new(tr, error)),
     }
 }
