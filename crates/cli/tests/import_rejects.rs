@@ -106,6 +106,49 @@ async fn unknown_customer(url: String) {
     assert_rejected(&url, "documents", "documents.csv", &text, &expected).await;
 }
 
+const PAYMENTS_HEADER: &str = "ref,customer,paid_on,amount\n";
+
+async fn payment_repeated_in_file(url: String) {
+    let text = format!("{PAYMENTS_HEADER}P3,C1,2024-03-01,12.00\nP4,C2,2024-03-01,8.00\nP3,C1,2024-03-01,21.00\n");
+    let expected = [
+        ("line", "payments.csv:4:"),
+        ("cell", r#"(column "ref")"#),
+        ("problem", "payment P3 appears again with different data than on line 2"),
+    ];
+    assert_rejected(&url, "payments", "payments.csv", &text, &expected).await;
+}
+
+async fn changed_stored_payment(url: String) {
+    // P1 is stored for C1 on 2024-02-10 with 30.00 by the seed ledger.
+    let text = format!("{PAYMENTS_HEADER}P3,C1,2024-03-01,12.00\nP1,C1,2024-02-10,35.00\n");
+    let expected = [
+        ("line", "payments.csv:3:"),
+        ("problem", "payment P1 is already stored with different data (customer C1, paid on 2024-02-10, amount 30.00"),
+    ];
+    assert_rejected(&url, "payments", "payments.csv", &text, &expected).await;
+}
+
+async fn allocation_to_other_customer(url: String) {
+    // P1 is C1's payment and F2 is C2's invoice.
+    let text = "payment,document,amount\nP2,F2,10.00\nP1,F2,5.00\n";
+    let expected = [
+        ("line", "allocations.csv:3"),
+        ("problem", "payment P1 of customer C1 cannot be applied to invoice F2 of customer C2"),
+    ];
+    assert_rejected(&url, "allocations", "allocations.csv", text, &expected).await;
+}
+
+async fn allocation_unknown_references(url: String) {
+    let text = "payment,document,amount\nP2,F2,10.00\nP9,F1,5.00\nP1,F9,5.00\n";
+    let expected = [
+        ("unknown payment", r#"unknown payment "P9""#),
+        ("its cell", r#"allocations.csv:3:1 (column "payment")"#),
+        ("unknown document", r#"unknown invoice "F9""#),
+        ("its cell", r#"allocations.csv:4:2 (column "document")"#),
+    ];
+    assert_rejected(&url, "allocations", "allocations.csv", text, &expected).await;
+}
+
 on_each_engine!(
     bad_date,
     bad_amount,
@@ -114,4 +157,8 @@ on_each_engine!(
     changed_stored_document,
     allocation_over_payment,
     unknown_customer,
+    payment_repeated_in_file,
+    changed_stored_payment,
+    allocation_to_other_customer,
+    allocation_unknown_references,
 );

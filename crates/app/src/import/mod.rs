@@ -145,15 +145,18 @@ async fn write_plan(store: &Store, portfolio_id: i64, batch: &ImportBatch<'_>, r
         ledger::update_customer(&mut tx, *id, customer).await?;
     }
     let customer_ids: HashMap<String, i64> = if records.refers_to_customers() { ledger::customer_ids(&mut tx, portfolio_id).await? } else { HashMap::new() };
+    // The stored id of each customer key of the plan.
+    let customer_id_of: Vec<i64> = plan.customers.keys().map(|reference| customer_ids.get(&**reference).copied().unwrap_or_default()).collect();
 
     let new_documents: Vec<DocumentData> = plan
         .documents
         .iter()
-        .filter(|document| document.stored_id.is_none())
-        .map(|document| DocumentData {
-            customer_id: customer_ids[&document.customer_ref],
-            kind: document.kind.clone(),
-            number: document.number.clone(),
+        .enumerate()
+        .filter(|(_, document)| document.stored_id.is_none())
+        .map(|(index, document)| DocumentData {
+            customer_id: customer_id_of[document.customer as usize],
+            kind: document.kind.as_str().to_string(),
+            number: plan.document_name(index).number.to_string(),
             issue_date: document.issue_date,
             due_date: document.due_date,
             amount_minor: document.amount_minor,
@@ -170,11 +173,12 @@ async fn write_plan(store: &Store, portfolio_id: i64, batch: &ImportBatch<'_>, r
     let new_payments: Vec<(PaymentData, i64)> = plan
         .payments
         .iter()
-        .filter(|payment| payment.stored_id.is_none())
-        .map(|payment| {
+        .enumerate()
+        .filter(|(_, payment)| payment.stored_id.is_none())
+        .map(|(index, payment)| {
             let data = PaymentData {
-                customer_id: customer_ids[&payment.customer_ref],
-                external_ref: payment.external_ref.clone(),
+                customer_id: customer_id_of[payment.customer as usize],
+                external_ref: plan.payment_ref(index).to_string(),
                 paid_on: payment.paid_on,
                 amount_minor: payment.amount_minor,
                 currency: payment.currency,
@@ -220,14 +224,8 @@ async fn write_plan(store: &Store, portfolio_id: i64, batch: &ImportBatch<'_>, r
         .collect();
     ledger::update_payments_unapplied(&mut tx, &unapplied).await?;
 
-    let document_index: HashMap<(String, String), usize> = plan
-        .documents
-        .iter()
-        .enumerate()
-        .map(|(index, document)| ((document.kind.clone(), document.number.clone()), index))
-        .collect();
     for dispute in &records.disputes {
-        let index = document_index[&dispute.document];
+        let index = plan.document_position(&dispute.document).expect("the plan checked every disputed document");
         let created = ledger::insert_dispute(&mut tx, portfolio_id, document_ids[index], dispute.opened_on, &dispute.reason).await?;
         count_insert(plan, "disputes", created);
     }

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
+use indexmap::{Equivalent, IndexMap, IndexSet};
 use recobro_core::Currency;
 use recobro_core::allocation::{OpenDocument, allocate_oldest_first};
 use recobro_store::ledger::{AllocationSource, CustomerData, StoredAllocation, StoredDocument, StoredPayment, SnapshotAccountData};
@@ -24,13 +25,66 @@ pub struct StoredLedger {
     pub snapshots: Vec<SnapshotAccountData>,
 }
 
-/// A document known to the import: stored, or new in this file.
+/// A customer's position in [`WritePlan::customers`]. The planner keys
+/// customers, documents and payments by position, so that a million rows
+/// are checked without hashing or copying their text references again.
+pub type CustomerKey = u32;
+
+/// The kinds of receivable document, in the order of `DOCUMENT_KINDS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocumentKind {
+    Invoice,
+    DebitNote,
+    CreditNote,
+}
+
+impl DocumentKind {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "invoice" => Some(Self::Invoice),
+            "debit_note" => Some(Self::DebitNote),
+            "credit_note" => Some(Self::CreditNote),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Invoice => "invoice",
+            Self::DebitNote => "debit_note",
+            Self::CreditNote => "credit_note",
+        }
+    }
+}
+
+/// A document's identity in a portfolio: its kind and number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DocumentName {
+    pub kind: DocumentKind,
+    pub number: Box<str>,
+}
+
+/// A borrowed [`DocumentName`], for lookups. Its derived hash feeds the
+/// same values in the same order as the owned one's.
+#[derive(Hash)]
+struct DocumentNameRef<'a> {
+    kind: DocumentKind,
+    number: &'a str,
+}
+
+impl Equivalent<DocumentName> for DocumentNameRef<'_> {
+    fn equivalent(&self, key: &DocumentName) -> bool {
+        self.kind == key.kind && self.number == &*key.number
+    }
+}
+
+/// A document known to the import: stored, or new in this file. Its name
+/// is at the same position in [`WritePlan::document_names`].
 #[derive(Debug, Clone)]
 pub struct DocumentState {
     pub stored_id: Option<i64>,
-    pub customer_ref: String,
-    pub kind: String,
-    pub number: String,
+    pub customer: CustomerKey,
+    pub kind: DocumentKind,
     pub issue_date: NaiveDate,
     pub due_date: NaiveDate,
     pub amount_minor: i64,
@@ -41,11 +95,12 @@ pub struct DocumentState {
     pub balance_changed: bool,
 }
 
+/// A payment known to the import. Its reference is at the same position in
+/// [`WritePlan::payment_refs`].
 #[derive(Debug, Clone)]
 pub struct PaymentState {
     pub stored_id: Option<i64>,
-    pub external_ref: String,
-    pub customer_ref: String,
+    pub customer: CustomerKey,
     pub paid_on: NaiveDate,
     pub amount_minor: i64,
     pub currency: Currency,
@@ -67,6 +122,16 @@ pub struct NewAllocation {
     pub amount_minor: i64,
 }
 
+/// Why an allocation does not fit.
+#[derive(Debug, Clone, Copy)]
+enum AllocationFault {
+    ToCreditNote,
+    OtherCustomer,
+    Currency,
+    OverUnallocated,
+    OverOpen,
+}
+
 /// Created, updated and unchanged records of one kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
@@ -79,6 +144,11 @@ pub struct Counts {
 /// new ones.
 #[derive(Debug, Default)]
 pub struct WritePlan {
+    /// Every known customer by reference, with its currency when it is a
+    /// valid code; a [`CustomerKey`] is a position in this map.
+    pub customers: IndexMap<Box<str>, Option<Currency>>,
+    pub document_names: IndexSet<DocumentName>,
+    pub payment_refs: IndexSet<Box<str>>,
     pub new_customers: Vec<CustomerData>,
     pub changed_customers: Vec<(i64, CustomerData)>,
     pub documents: Vec<DocumentState>,
@@ -91,6 +161,24 @@ pub struct WritePlan {
 impl WritePlan {
     pub fn changes_anything(&self) -> bool {
         self.counts.values().any(|counts| counts.created > 0 || counts.updated > 0)
+    }
+
+    pub fn customer_ref(&self, customer: CustomerKey) -> &str {
+        self.customers.get_index(customer as usize).map_or("", |(reference, _)| reference)
+    }
+
+    pub fn document_name(&self, document: usize) -> &DocumentName {
+        &self.document_names[document]
+    }
+
+    pub fn payment_ref(&self, payment: usize) -> &str {
+        &self.payment_refs[payment]
+    }
+
+    /// The position of the document named by `key`, when it is known.
+    pub fn document_position(&self, key: &DocumentKey) -> Option<usize> {
+        let kind = DocumentKind::parse(&key.0)?;
+        self.document_names.get_index_of(&DocumentNameRef { kind, number: &key.1 })
     }
 }
 
@@ -114,10 +202,6 @@ struct Planner<'a> {
     columns: &'a ColumnMap,
     errors: ErrorList,
     plan: WritePlan,
-    /// Every known customer, with its currency when it is a valid code.
-    customer_refs: HashMap<String, Option<Currency>>,
-    document_index: HashMap<DocumentKey, usize>,
-    payment_index: HashMap<String, usize>,
     stored_allocations: HashMap<(SourceIndex, usize), i64>,
 }
 
@@ -129,14 +213,12 @@ pub fn plan_import(file: &str, columns: &ColumnMap, records: &FileRecords, ledge
         columns,
         errors: ErrorList::default(),
         plan: WritePlan::default(),
-        customer_refs: HashMap::new(),
-        document_index: HashMap::new(),
-        payment_index: HashMap::new(),
         stored_allocations: HashMap::new(),
     };
 
-    planner.load(&ledger);
-    planner.plan_customers(records, &ledger.customers);
+    let StoredLedger { customers, documents, payments, allocations, snapshots } = ledger;
+    planner.load(&customers, documents, payments, allocations);
+    planner.plan_customers(records, &customers);
     planner.plan_documents(records);
     let new_payments = planner.plan_payments(records);
     planner.plan_allocations(&records.allocations);
@@ -146,7 +228,7 @@ pub fn plan_import(file: &str, columns: &ColumnMap, records: &FileRecords, ledge
     }
     planner.plan_disputes(records);
     planner.plan_actions(records);
-    planner.plan_snapshots(records, &ledger.snapshots);
+    planner.plan_snapshots(records, &snapshots);
 
     if planner.errors.is_empty() { Ok(planner.plan) } else { Err(planner.errors) }
 }
@@ -170,23 +252,38 @@ impl Planner<'_> {
         self.plan.counts.entry(kind).or_default()
     }
 
-    fn load(&mut self, ledger: &StoredLedger) {
-        let customer_refs: HashMap<i64, &str> =
-            ledger.customers.iter().map(|(id, data)| (*id, data.external_ref.as_str())).collect();
-        for (_, data) in &ledger.customers {
-            self.customer_refs.insert(data.external_ref.clone(), Currency::parse(&data.currency).ok());
+    /// Registers a customer reference, returning its key.
+    fn add_customer(&mut self, reference: &str, currency: Option<Currency>) -> CustomerKey {
+        let (position, _) = self.plan.customers.insert_full(reference.into(), currency);
+        position as CustomerKey
+    }
+
+    fn customer_key(&self, reference: &str) -> Option<CustomerKey> {
+        self.plan.customers.get_index_of(reference).map(|position| position as CustomerKey)
+    }
+
+    /// Takes in the stored ledger. Stored rows are consumed as they are
+    /// keyed, so that their text is held once.
+    fn load(&mut self, customers: &[(i64, CustomerData)], documents: Vec<StoredDocument>, payments: Vec<StoredPayment>, allocations: Vec<StoredAllocation>) {
+        let mut customer_keys: HashMap<i64, CustomerKey> = HashMap::with_capacity(customers.len());
+        for (id, data) in customers {
+            let key = self.add_customer(&data.external_ref, Currency::parse(&data.currency).ok());
+            customer_keys.insert(*id, key);
         }
 
-        let mut document_ids = HashMap::new();
-        for stored in &ledger.documents {
-            let index = self.plan.documents.len();
-            document_ids.insert(stored.id, index);
-            self.document_index.insert((stored.data.kind.clone(), stored.data.number.clone()), index);
+        let mut document_positions = HashMap::with_capacity(documents.len());
+        self.plan.documents.reserve(documents.len());
+        self.plan.document_names.reserve(documents.len());
+        for stored in documents {
+            // The schema's CHECK constraint allows only the known kinds.
+            let Some(kind) = DocumentKind::parse(&stored.data.kind) else { continue };
+            let Some(&customer) = customer_keys.get(&stored.data.customer_id) else { continue };
+            document_positions.insert(stored.id, self.plan.documents.len());
+            self.plan.document_names.insert(DocumentName { kind, number: stored.data.number.into_boxed_str() });
             self.plan.documents.push(DocumentState {
                 stored_id: Some(stored.id),
-                customer_ref: customer_refs.get(&stored.data.customer_id).copied().unwrap_or_default().to_string(),
-                kind: stored.data.kind.clone(),
-                number: stored.data.number.clone(),
+                customer,
+                kind,
                 issue_date: stored.data.issue_date,
                 due_date: stored.data.due_date,
                 amount_minor: stored.data.amount_minor,
@@ -197,15 +294,16 @@ impl Planner<'_> {
             });
         }
 
-        let mut payment_ids = HashMap::new();
-        for stored in &ledger.payments {
-            let index = self.plan.payments.len();
-            payment_ids.insert(stored.id, index);
-            self.payment_index.insert(stored.data.external_ref.clone(), index);
+        let mut payment_positions = HashMap::with_capacity(payments.len());
+        self.plan.payments.reserve(payments.len());
+        self.plan.payment_refs.reserve(payments.len());
+        for stored in payments {
+            let Some(&customer) = customer_keys.get(&stored.data.customer_id) else { continue };
+            payment_positions.insert(stored.id, self.plan.payments.len());
+            self.plan.payment_refs.insert(stored.data.external_ref.into_boxed_str());
             self.plan.payments.push(PaymentState {
                 stored_id: Some(stored.id),
-                external_ref: stored.data.external_ref.clone(),
-                customer_ref: customer_refs.get(&stored.data.customer_id).copied().unwrap_or_default().to_string(),
+                customer,
                 paid_on: stored.data.paid_on,
                 amount_minor: stored.data.amount_minor,
                 currency: stored.data.currency,
@@ -214,12 +312,12 @@ impl Planner<'_> {
             });
         }
 
-        for allocation in &ledger.allocations {
+        for allocation in &allocations {
             let (Some(&document), Some(source)) = (
-                document_ids.get(&allocation.document_id),
+                document_positions.get(&allocation.document_id),
                 match allocation.source {
-                    AllocationSource::Payment(id) => payment_ids.get(&id).map(|&index| SourceIndex::Payment(index)),
-                    AllocationSource::CreditNote(id) => document_ids.get(&id).map(|&index| SourceIndex::CreditNote(index)),
+                    AllocationSource::Payment(id) => payment_positions.get(&id).map(|&index| SourceIndex::Payment(index)),
+                    AllocationSource::CreditNote(id) => document_positions.get(&id).map(|&index| SourceIndex::CreditNote(index)),
                 },
             ) else {
                 continue;
@@ -285,14 +383,14 @@ impl Planner<'_> {
                     if merged == *data {
                         self.count("customers").unchanged += 1;
                     } else {
-                        self.customer_refs.insert(merged.external_ref.clone(), Currency::parse(&merged.currency).ok());
+                        self.add_customer(&merged.external_ref, Currency::parse(&merged.currency).ok());
                         self.plan.changed_customers.push((*id, merged));
                         self.count("customers").updated += 1;
                     }
                 }
                 None => {
                     let merged = customer.merged_into(None);
-                    self.customer_refs.insert(customer.external_ref.clone(), Currency::parse(&merged.currency).ok());
+                    self.add_customer(&customer.external_ref, Currency::parse(&merged.currency).ok());
                     self.plan.new_customers.push(merged);
                     self.count("customers").created += 1;
                 }
@@ -300,9 +398,9 @@ impl Planner<'_> {
         }
     }
 
-    fn require_customer(&mut self, line: u64, kind: RecordKind, customer_ref: &str) -> bool {
-        if self.customer_refs.contains_key(customer_ref) {
-            return true;
+    fn require_customer(&mut self, line: u64, kind: RecordKind, customer_ref: &str) -> Option<CustomerKey> {
+        if let Some(key) = self.customer_key(customer_ref) {
+            return Some(key);
         }
         self.error_at(
             &At::new(line, kind, "customer", customer_ref),
@@ -310,70 +408,28 @@ impl Planner<'_> {
             format!("unknown customer {customer_ref:?}"),
             "import the customer first (--kind customers) or add it to the same file",
         );
-        false
+        None
     }
 
     fn plan_documents(&mut self, records: &FileRecords) {
-        let mut first_line: HashMap<DocumentKey, u64> = HashMap::new();
+        // The line of each document this file adds, from position `first_new` on.
+        let first_new = self.plan.documents.len();
+        let mut first_line: Vec<u64> = Vec::new();
         for document in &records.documents {
-            if !self.require_customer(document.line, RecordKind::Document, &document.customer_ref) {
-                continue;
-            }
-            let key = (document.kind.clone(), document.number.clone());
-            if let Some(&index) = self.document_index.get(&key) {
-                let state = &self.plan.documents[index];
-                let stored = state.stored_id.is_some();
-                let other = if stored { "stored".to_string() } else { format!("line {}", first_line[&key]) };
-                let amount = |minor: i64, currency: Currency| format!("{} {currency}", recobro_core::money::format_minor(minor, currency));
-                // Each field whose value in this row differs, with the value it conflicts with.
-                let conflicts: Vec<(&str, String, String)> = [
-                    ("customer", document.customer_ref.clone(), state.customer_ref.clone()),
-                    ("issue_date", document.issue_date.to_string(), state.issue_date.to_string()),
-                    ("due_date", document.due_date.to_string(), state.due_date.to_string()),
-                    ("amount", amount(document.amount_minor, document.currency), amount(state.amount_minor, state.currency)),
-                ]
-                .into_iter()
-                .filter(|(_, value, other_value)| value != other_value)
-                .collect();
-                let differences: Vec<String> =
-                    conflicts.iter().map(|(field, value, other_value)| format!("{field} {value} ({other}: {other_value})")).collect();
-                // The same list without the English word before the other
-                // value, because the translated messages name its origin.
-                let conflict_list =
-                    conflicts.iter().map(|(field, value, other_value)| format!("{field} {value} ({other_value})")).collect::<Vec<_>>().join(", ");
-                let document_args = || vec![("kind", document.kind.clone()), ("number", document.number.clone()), ("differences", conflict_list.clone())];
-                match (differences.is_empty(), stored) {
-                    (true, true) => self.count("documents").unchanged += 1,
-                    (true, false) => {}
-                    (false, true) => self.error_at(
-                        &At::new(document.line, RecordKind::Document, "number", document.number.clone()),
-                        RowMessage::new(RowErrorCode::DocumentChanged, document_args()),
-                        format!("{} {} is already stored with different data: {}", document.kind, document.number, differences.join(", ")),
-                        "an import never changes a stored document: record a credit note or debit note instead",
-                    ),
-                    (false, false) => self.error_at(
-                        &At::new(document.line, RecordKind::Document, "number", document.number.clone()),
-                        RowMessage::new(RowErrorCode::DocumentRepeated, [document_args(), vec![("line", first_line[&key].to_string())]].concat()),
-                        format!(
-                            "{} {} appears again with different data than on line {}: {}",
-                            document.kind,
-                            document.number,
-                            first_line[&key],
-                            differences.join(", ")
-                        ),
-                        "each document number must appear once per kind",
-                    ),
-                }
+            let Some(customer) = self.require_customer(document.line, RecordKind::Document, &document.customer_ref) else { continue };
+            let Some(kind) = DocumentKind::parse(&document.kind) else { continue };
+            let (index, added) = self.plan.document_names.insert_full(DocumentName { kind, number: document.number.as_str().into() });
+            if !added {
+                let earlier_line = index.checked_sub(first_new).map(|position| first_line[position]);
+                self.compare_document(document, index, earlier_line);
                 continue;
             }
 
-            first_line.insert(key.clone(), document.line);
-            self.document_index.insert(key, self.plan.documents.len());
+            first_line.push(document.line);
             self.plan.documents.push(DocumentState {
                 stored_id: None,
-                customer_ref: document.customer_ref.clone(),
-                kind: document.kind.clone(),
-                number: document.number.clone(),
+                customer,
+                kind,
                 issue_date: document.issue_date,
                 due_date: document.due_date,
                 amount_minor: document.amount_minor,
@@ -386,75 +442,90 @@ impl Planner<'_> {
         }
     }
 
+    /// Checks a row that names a document already known, stored or on
+    /// `earlier_line` of this file: the same data is fine, different data
+    /// is an error.
+    fn compare_document(&mut self, document: &super::records::DocumentIn, index: usize, earlier_line: Option<u64>) {
+        let state = &self.plan.documents[index];
+        let stored = state.stored_id.is_some();
+        let other = match earlier_line {
+            Some(line) if !stored => format!("line {line}"),
+            _ => "stored".to_string(),
+        };
+        let amount = |minor: i64, currency: Currency| format!("{} {currency}", recobro_core::money::format_minor(minor, currency));
+        // Each field whose value in this row differs, with the value it conflicts with.
+        let conflicts: Vec<(&str, String, String)> = [
+            ("customer", document.customer_ref.clone(), self.plan.customer_ref(state.customer).to_string()),
+            ("issue_date", document.issue_date.to_string(), state.issue_date.to_string()),
+            ("due_date", document.due_date.to_string(), state.due_date.to_string()),
+            ("amount", amount(document.amount_minor, document.currency), amount(state.amount_minor, state.currency)),
+        ]
+        .into_iter()
+        .filter(|(_, value, other_value)| value != other_value)
+        .collect();
+        let differences: Vec<String> =
+            conflicts.iter().map(|(field, value, other_value)| format!("{field} {value} ({other}: {other_value})")).collect();
+        // The same list without the English word before the other
+        // value, because the translated messages name its origin.
+        let conflict_list =
+            conflicts.iter().map(|(field, value, other_value)| format!("{field} {value} ({other_value})")).collect::<Vec<_>>().join(", ");
+        let document_args = || vec![("kind", document.kind.clone()), ("number", document.number.clone()), ("differences", conflict_list.clone())];
+        let at = At::new(document.line, RecordKind::Document, "number", document.number.clone());
+        match (differences.is_empty(), stored, earlier_line) {
+            (true, true, _) => self.count("documents").unchanged += 1,
+            (true, false, _) => {}
+            (false, true, _) | (false, false, None) => self.error_at(
+                &at,
+                RowMessage::new(RowErrorCode::DocumentChanged, document_args()),
+                format!("{} {} is already stored with different data: {}", document.kind, document.number, differences.join(", ")),
+                "an import never changes a stored document: record a credit note or debit note instead",
+            ),
+            (false, false, Some(line)) => self.error_at(
+                &at,
+                RowMessage::new(RowErrorCode::DocumentRepeated, [document_args(), vec![("line", line.to_string())]].concat()),
+                format!("{} {} appears again with different data than on line {line}: {}", document.kind, document.number, differences.join(", ")),
+                "each document number must appear once per kind",
+            ),
+        }
+    }
+
     /// Adds new payments. Returns, for each payment this file created, its
     /// index in the plan and in the file's records.
     fn plan_payments(&mut self, records: &FileRecords) -> Vec<(usize, usize)> {
         let mut created = Vec::new();
-        let mut first_line: HashMap<String, u64> = HashMap::new();
+        // The line of each payment this file adds, from position `first_new` on.
+        let first_new = self.plan.payments.len();
+        let mut first_line: Vec<u64> = Vec::new();
         for (record_index, payment) in records.payments.iter().enumerate() {
-            if !self.require_customer(payment.line, RecordKind::Payment, &payment.customer_ref) {
-                continue;
-            }
-            let Some(payment) = self.with_customer_currency(payment) else { continue };
-            let payment = payment.as_ref();
-            if let Some(&index) = self.payment_index.get(&payment.external_ref) {
+            let Some(customer) = self.require_customer(payment.line, RecordKind::Payment, &payment.customer_ref) else { continue };
+            let Some((currency, amount_minor)) = self.payment_amount(payment, customer) else { continue };
+            let (index, added) = self.plan.payment_refs.insert_full(payment.external_ref.as_str().into());
+            if !added {
                 let state = &self.plan.payments[index];
-                let same = state.customer_ref == payment.customer_ref
-                    && state.paid_on == payment.paid_on
-                    && state.amount_minor == payment.amount_minor
-                    && state.currency == payment.currency;
-                match (same, state.stored_id.is_some()) {
-                    (true, true) => self.count("payments").unchanged += 1,
-                    (true, false) => {}
-                    (false, true) => self.error_at(
+                let same = state.customer == customer && state.paid_on == payment.paid_on && state.amount_minor == amount_minor && state.currency == currency;
+                let earlier_line = index.checked_sub(first_new).map(|position| first_line[position]);
+                match (same, state.stored_id.is_some(), earlier_line) {
+                    (true, true, _) => self.count("payments").unchanged += 1,
+                    (true, false, _) => {}
+                    (false, true, _) | (false, false, None) => self.payment_changed(payment, index),
+                    (false, false, Some(line)) => self.error_at(
                         &At::new(payment.line, RecordKind::Payment, "ref", payment.external_ref.clone()),
-                        RowMessage::new(
-                            RowErrorCode::PaymentChanged,
-                            vec![
-                                ("payment", payment.external_ref.clone()),
-                                ("customer", state.customer_ref.clone()),
-                                ("paid_on", state.paid_on.to_string()),
-                                ("amount", recobro_core::money::format_minor(state.amount_minor, state.currency)),
-                                ("currency", state.currency.to_string()),
-                            ],
-                        ),
-                        format!(
-                            "payment {} is already stored with different data (customer {}, paid on {}, amount {} {})",
-                            payment.external_ref,
-                            state.customer_ref,
-                            state.paid_on,
-                            recobro_core::money::format_minor(state.amount_minor, state.currency),
-                            state.currency
-                        ),
-                        "an import never changes a stored payment: give a corrected payment its own reference",
-                    ),
-                    (false, false) => self.error_at(
-                        &At::new(payment.line, RecordKind::Payment, "ref", payment.external_ref.clone()),
-                        RowMessage::new(
-                            RowErrorCode::PaymentRepeated,
-                            vec![("payment", payment.external_ref.clone()), ("line", first_line[&payment.external_ref].to_string())],
-                        ),
-                        format!(
-                            "payment {} appears again with different data than on line {}",
-                            payment.external_ref, first_line[&payment.external_ref]
-                        ),
+                        RowMessage::new(RowErrorCode::PaymentRepeated, vec![("payment", payment.external_ref.clone()), ("line", line.to_string())]),
+                        format!("payment {} appears again with different data than on line {line}", payment.external_ref),
                         "each payment reference must appear once",
                     ),
                 }
                 continue;
             }
 
-            first_line.insert(payment.external_ref.clone(), payment.line);
-            let index = self.plan.payments.len();
-            self.payment_index.insert(payment.external_ref.clone(), index);
+            first_line.push(payment.line);
             self.plan.payments.push(PaymentState {
                 stored_id: None,
-                external_ref: payment.external_ref.clone(),
-                customer_ref: payment.customer_ref.clone(),
+                customer,
                 paid_on: payment.paid_on,
-                amount_minor: payment.amount_minor,
-                currency: payment.currency,
-                unapplied_minor: payment.amount_minor,
+                amount_minor,
+                currency,
+                unapplied_minor: amount_minor,
                 balance_changed: true,
             });
             created.push((index, record_index));
@@ -463,18 +534,41 @@ impl Planner<'_> {
         created
     }
 
-    /// Gives a payment without a currency of its own its customer's
-    /// currency. Returns `None`, with an error recorded, when the amount has
-    /// more decimals than that currency allows.
-    fn with_customer_currency<'p>(&mut self, payment: &'p PaymentIn) -> Option<std::borrow::Cow<'p, PaymentIn>> {
-        let customer_currency = self.customer_refs.get(&payment.customer_ref).copied().flatten();
+    fn payment_changed(&mut self, payment: &PaymentIn, index: usize) {
+        let state = &self.plan.payments[index];
+        let customer_ref = self.plan.customer_ref(state.customer).to_string();
+        let amount = recobro_core::money::format_minor(state.amount_minor, state.currency);
+        let (paid_on, currency) = (state.paid_on, state.currency);
+        self.error_at(
+            &At::new(payment.line, RecordKind::Payment, "ref", payment.external_ref.clone()),
+            RowMessage::new(
+                RowErrorCode::PaymentChanged,
+                vec![
+                    ("payment", payment.external_ref.clone()),
+                    ("customer", customer_ref.clone()),
+                    ("paid_on", paid_on.to_string()),
+                    ("amount", amount.clone()),
+                    ("currency", currency.to_string()),
+                ],
+            ),
+            format!("payment {} is already stored with different data (customer {customer_ref}, paid on {paid_on}, amount {amount} {currency})", payment.external_ref),
+            "an import never changes a stored payment: give a corrected payment its own reference",
+        );
+    }
+
+    /// The currency and amount of a payment: a payment without a currency
+    /// of its own takes its customer's. Returns `None`, with an error
+    /// recorded, when the amount has more decimals than that currency
+    /// allows.
+    fn payment_amount(&mut self, payment: &PaymentIn, customer: CustomerKey) -> Option<(Currency, i64)> {
+        let customer_currency = self.plan.customers.get_index(customer as usize).and_then(|(_, currency)| *currency);
         let currency = match customer_currency {
             Some(currency) if payment.currency_from_customer && currency != payment.currency => currency,
-            _ => return Some(std::borrow::Cow::Borrowed(payment)),
+            _ => return Some((payment.currency, payment.amount_minor)),
         };
         let amount = rust_decimal::Decimal::new(payment.amount_minor, payment.currency.minor_digits());
         match recobro_core::Money::from_decimal(amount, currency) {
-            Ok(money) => Some(std::borrow::Cow::Owned(PaymentIn { currency, amount_minor: money.minor, ..payment.clone() })),
+            Ok(money) => Some((currency, money.minor)),
             Err(error) => {
                 let at = At::new(payment.line, RecordKind::Payment, "amount", amount.to_string());
                 let mut message = RowMessage::money(&error);
@@ -490,11 +584,11 @@ impl Planner<'_> {
     }
 
     /// Finds the document of `key`; `at` is the cell that names it.
-    fn find_document(&mut self, at: &At, key: &DocumentKey) -> Option<usize> {
-        let found = self.document_index.get(key).copied();
+    fn find_document(&mut self, at: impl FnOnce() -> At, key: &DocumentKey) -> Option<usize> {
+        let found = self.plan.document_position(key);
         if found.is_none() {
             self.error_at(
-                at,
+                &at(),
                 RowMessage::new(RowErrorCode::UnknownDocument, vec![("kind", key.0.clone()), ("number", key.1.clone())]),
                 format!("unknown {} {:?}", key.0, key.1),
                 "import the document first (--kind documents) or add it to the same file",
@@ -506,59 +600,35 @@ impl Planner<'_> {
     /// Applies `amount_minor` from `source` to `document`, after checking
     /// both sides. Returns false, with an error recorded at `at`, when it
     /// does not fit.
-    fn apply(&mut self, at: &At, source: SourceIndex, document: usize, amount_minor: i64) -> bool {
-        let (source_kind, source_ref, source_customer, source_currency, source_left, allocated_on) = match source {
+    /// `at` gives the cell only when an error needs it, so that the checks
+    /// of a valid allocation format nothing.
+    fn apply(&mut self, at: impl FnOnce() -> At, source: SourceIndex, document: usize, amount_minor: i64) -> bool {
+        let (source_customer, source_currency, source_left, allocated_on) = match source {
             SourceIndex::Payment(index) => {
                 let payment = &self.plan.payments[index];
-                ("payment", payment.external_ref.clone(), payment.customer_ref.clone(), payment.currency, payment.unapplied_minor, payment.paid_on)
+                (payment.customer, payment.currency, payment.unapplied_minor, payment.paid_on)
             }
             SourceIndex::CreditNote(index) => {
                 let note = &self.plan.documents[index];
-                ("credit_note", note.number.clone(), note.customer_ref.clone(), note.currency, note.open_minor, note.issue_date)
+                (note.customer, note.currency, note.open_minor, note.issue_date)
             }
         };
-        let source_label = if source_kind == "payment" { format!("payment {source_ref}") } else { format!("credit note {source_ref}") };
         let target = &self.plan.documents[document];
-        let target_label = format!("{} {}", target.kind, target.number);
-        let format = |minor: i64| recobro_core::money::format_minor(minor, source_currency);
-        // Named values for the translated messages: both sides of the allocation.
-        let source_args = vec![("source_kind", source_kind.to_string()), ("source", source_ref.clone())];
-        let target_args = vec![("kind", target.kind.clone()), ("number", target.number.clone())];
-        let message = |code: RowErrorCode, extra: Vec<(&'static str, String)>| RowMessage::new(code, [source_args.clone(), target_args.clone(), extra].concat());
-
-        if target.kind == "credit_note" {
-            let message = message(RowErrorCode::AllocationToCreditNote, Vec::new());
-            self.error_at(at, message, format!("{target_label} is a credit note and cannot receive an allocation"), "allocate to an invoice or debit note");
-            return false;
-        }
-        if target.customer_ref != source_customer {
-            let problem = format!("{source_label} of customer {source_customer} cannot be applied to {target_label} of customer {}", target.customer_ref);
-            let message = message(RowErrorCode::AllocationOtherCustomer, vec![("source_customer", source_customer.clone()), ("customer", target.customer_ref.clone())]);
-            self.error_at(at, message, problem, "check the customer and document columns");
-            return false;
-        }
-        if target.currency != source_currency {
-            let problem = format!("{source_label} is in {source_currency} but {target_label} is in {}", target.currency);
-            let message = message(RowErrorCode::AllocationCurrency, vec![("source_currency", source_currency.to_string()), ("currency", target.currency.to_string())]);
-            self.error_at(at, message, problem, "allocate only between amounts of the same currency");
-            return false;
-        }
-        if amount_minor > source_left {
-            let problem = format!("the allocation of {} {source_currency} is larger than what remains unallocated of {source_label} ({})", format(amount_minor), format(source_left));
-            let message = message(
-                RowErrorCode::AllocationOverUnallocated,
-                vec![("amount", format(amount_minor)), ("currency", source_currency.to_string()), ("left", format(source_left))],
-            );
-            self.error_at(at, message, problem, "reduce the allocation or check the payment amount");
-            return false;
-        }
-        if amount_minor > target.open_minor {
-            let problem = format!("the allocation of {} {source_currency} is larger than the open balance of {target_label} ({})", format(amount_minor), format(target.open_minor));
-            let message = message(
-                RowErrorCode::AllocationOverOpen,
-                vec![("amount", format(amount_minor)), ("currency", source_currency.to_string()), ("open", format(target.open_minor))],
-            );
-            self.error_at(at, message, problem, "reduce the allocation; the rest of the payment stays unapplied");
+        let fault = if target.kind == DocumentKind::CreditNote {
+            Some(AllocationFault::ToCreditNote)
+        } else if target.customer != source_customer {
+            Some(AllocationFault::OtherCustomer)
+        } else if target.currency != source_currency {
+            Some(AllocationFault::Currency)
+        } else if amount_minor > source_left {
+            Some(AllocationFault::OverUnallocated)
+        } else if amount_minor > target.open_minor {
+            Some(AllocationFault::OverOpen)
+        } else {
+            None
+        };
+        if let Some(fault) = fault {
+            self.allocation_error(&at(), fault, source, document, amount_minor);
             return false;
         }
 
@@ -571,6 +641,64 @@ impl Planner<'_> {
         self.plan.allocations.push(NewAllocation { source, document, allocated_on, amount_minor });
         self.count("allocations").created += 1;
         true
+    }
+
+    /// Records why an allocation from `source` to `document` does not fit.
+    fn allocation_error(&mut self, at: &At, fault: AllocationFault, source: SourceIndex, document: usize, amount_minor: i64) {
+        let (source_kind, source_ref, source_customer, source_currency, source_left) = match source {
+            SourceIndex::Payment(index) => {
+                let payment = &self.plan.payments[index];
+                ("payment", self.plan.payment_ref(index).to_string(), payment.customer, payment.currency, payment.unapplied_minor)
+            }
+            SourceIndex::CreditNote(index) => {
+                let note = &self.plan.documents[index];
+                ("credit_note", self.plan.document_name(index).number.to_string(), note.customer, note.currency, note.open_minor)
+            }
+        };
+        let source_customer = self.plan.customer_ref(source_customer).to_string();
+        let source_label = if source_kind == "payment" { format!("payment {source_ref}") } else { format!("credit note {source_ref}") };
+        let target = &self.plan.documents[document];
+        let (target_kind, target_number) = (target.kind.as_str(), self.plan.document_name(document).number.to_string());
+        let (target_customer, target_currency, target_open) = (self.plan.customer_ref(target.customer).to_string(), target.currency, target.open_minor);
+        let target_label = format!("{target_kind} {target_number}");
+        let format = |minor: i64| recobro_core::money::format_minor(minor, source_currency);
+        // Named values for the translated messages: both sides of the allocation.
+        let source_args = vec![("source_kind", source_kind.to_string()), ("source", source_ref.clone())];
+        let target_args = vec![("kind", target_kind.to_string()), ("number", target_number.clone())];
+        let message = |code: RowErrorCode, extra: Vec<(&'static str, String)>| RowMessage::new(code, [source_args.clone(), target_args.clone(), extra].concat());
+
+        match fault {
+            AllocationFault::ToCreditNote => {
+                let message = message(RowErrorCode::AllocationToCreditNote, Vec::new());
+                self.error_at(at, message, format!("{target_label} is a credit note and cannot receive an allocation"), "allocate to an invoice or debit note");
+            }
+            AllocationFault::OtherCustomer => {
+                let problem = format!("{source_label} of customer {source_customer} cannot be applied to {target_label} of customer {target_customer}");
+                let message = message(RowErrorCode::AllocationOtherCustomer, vec![("source_customer", source_customer.clone()), ("customer", target_customer.clone())]);
+                self.error_at(at, message, problem, "check the customer and document columns");
+            }
+            AllocationFault::Currency => {
+                let problem = format!("{source_label} is in {source_currency} but {target_label} is in {target_currency}");
+                let message = message(RowErrorCode::AllocationCurrency, vec![("source_currency", source_currency.to_string()), ("currency", target_currency.to_string())]);
+                self.error_at(at, message, problem, "allocate only between amounts of the same currency");
+            }
+            AllocationFault::OverUnallocated => {
+                let problem = format!("the allocation of {} {source_currency} is larger than what remains unallocated of {source_label} ({})", format(amount_minor), format(source_left));
+                let message = message(
+                    RowErrorCode::AllocationOverUnallocated,
+                    vec![("amount", format(amount_minor)), ("currency", source_currency.to_string()), ("left", format(source_left))],
+                );
+                self.error_at(at, message, problem, "reduce the allocation or check the payment amount");
+            }
+            AllocationFault::OverOpen => {
+                let problem = format!("the allocation of {} {source_currency} is larger than the open balance of {target_label} ({})", format(amount_minor), format(target_open));
+                let message = message(
+                    RowErrorCode::AllocationOverOpen,
+                    vec![("amount", format(amount_minor)), ("currency", source_currency.to_string()), ("open", format(target_open))],
+                );
+                self.error_at(at, message, problem, "reduce the allocation; the rest of the payment stays unapplied");
+            }
+        }
     }
 
     fn take_from(&mut self, source: SourceIndex, amount_minor: i64, allocated_on: NaiveDate) {
@@ -595,8 +723,8 @@ impl Planner<'_> {
     fn plan_allocations(&mut self, allocations: &[AllocationIn]) {
         for allocation in allocations {
             let source = match &allocation.source {
-                AllocationSourceIn::Payment(reference) => match self.payment_index.get(reference) {
-                    Some(&index) => SourceIndex::Payment(index),
+                AllocationSourceIn::Payment(reference) => match self.plan.payment_refs.get_index_of(reference.as_str()) {
+                    Some(index) => SourceIndex::Payment(index),
                     None => {
                         let at = At::new(allocation.line, RecordKind::Allocation, "payment", reference.clone());
                         let message = RowMessage::new(RowErrorCode::UnknownPayment, vec![("payment", reference.clone())]);
@@ -606,14 +734,14 @@ impl Planner<'_> {
                 },
                 AllocationSourceIn::CreditNote(number) => {
                     let at = At::new(allocation.line, RecordKind::Allocation, "credit_note", number.clone());
-                    match self.find_document(&at, &("credit_note".to_string(), number.clone())) {
+                    match self.find_document(|| at, &("credit_note".to_string(), number.clone())) {
                         Some(index) => SourceIndex::CreditNote(index),
                         None => continue,
                     }
                 }
             };
             let document_at = At::new(allocation.line, RecordKind::Allocation, "document", allocation.document.1.clone());
-            let Some(document) = self.find_document(&document_at, &allocation.document) else { continue };
+            let Some(document) = self.find_document(|| document_at, &allocation.document) else { continue };
             let currency = self.plan.documents[document].currency;
             let amount_at = At::new(allocation.line, RecordKind::Allocation, "amount", recobro_core::money::format_minor(allocation.amount_minor, currency));
 
@@ -638,7 +766,7 @@ impl Planner<'_> {
                     self.error_at(&amount_at, message, problem, "an import never changes a stored allocation");
                 }
                 None => {
-                    if self.apply(&amount_at, source, document, allocation.amount_minor) {
+                    if self.apply(|| amount_at, source, document, allocation.amount_minor) {
                         self.stored_allocations.insert((source, document), allocation.amount_minor);
                     }
                 }
@@ -652,12 +780,12 @@ impl Planner<'_> {
         for &(payment_index, record_index) in new_payments {
             let record = &records.payments[record_index];
             let Some(key) = &record.document else { continue };
-            let document_at = At::new(record.line, RecordKind::Payment, "document", key.1.clone());
-            let Some(document) = self.find_document(&document_at, key) else { continue };
+            let document_at = || At::new(record.line, RecordKind::Payment, "document", key.1.clone());
+            let Some(document) = self.find_document(document_at, key) else { continue };
             let amount = self.plan.payments[payment_index].unapplied_minor.min(self.plan.documents[document].open_minor);
             if amount > 0 {
-                let at = At::new(record.line, RecordKind::Payment, "amount", recobro_core::money::format_minor(record.amount_minor, record.currency));
-                self.apply(&at, SourceIndex::Payment(payment_index), document, amount);
+                let at = || At::new(record.line, RecordKind::Payment, "amount", recobro_core::money::format_minor(record.amount_minor, record.currency));
+                self.apply(at, SourceIndex::Payment(payment_index), document, amount);
             }
         }
     }
@@ -672,18 +800,16 @@ impl Planner<'_> {
             .collect();
         pending.sort_by_key(|&index| self.plan.payments[index].paid_on);
 
-        let mut documents_by_customer: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut documents_by_customer: Vec<Vec<usize>> = vec![Vec::new(); self.plan.customers.len()];
         for (index, document) in self.plan.documents.iter().enumerate() {
-            if document.kind != "credit_note" {
-                documents_by_customer.entry(document.customer_ref.as_str()).or_default().push(index);
+            if document.kind != DocumentKind::CreditNote {
+                documents_by_customer[document.customer as usize].push(index);
             }
         }
-        let documents_by_customer: HashMap<String, Vec<usize>> =
-            documents_by_customer.into_iter().map(|(customer, indexes)| (customer.to_string(), indexes)).collect();
 
         for payment_index in pending {
             let payment = self.plan.payments[payment_index].clone();
-            let Some(candidates) = documents_by_customer.get(&payment.customer_ref) else { continue };
+            let candidates = &documents_by_customer[payment.customer as usize];
             let mut open: Vec<OpenDocument<usize>> = candidates
                 .iter()
                 .map(|&index| &self.plan.documents[index])
@@ -694,8 +820,8 @@ impl Planner<'_> {
             let allocation_plan = allocate_oldest_first(payment.unapplied_minor, &mut open);
             for (document, amount) in allocation_plan.allocations {
                 // The candidates were filtered to fit, so this cannot fail.
-                let at = At::new(0, RecordKind::Payment, "amount", recobro_core::money::format_minor(payment.amount_minor, payment.currency));
-                self.apply(&at, SourceIndex::Payment(payment_index), document, amount);
+                let at = || At::new(0, RecordKind::Payment, "amount", recobro_core::money::format_minor(payment.amount_minor, payment.currency));
+                self.apply(at, SourceIndex::Payment(payment_index), document, amount);
             }
         }
     }
@@ -703,7 +829,7 @@ impl Planner<'_> {
     fn plan_disputes(&mut self, records: &FileRecords) {
         for dispute in &records.disputes {
             let at = At::new(dispute.line, RecordKind::Dispute, "document", dispute.document.1.clone());
-            if self.find_document(&at, &dispute.document).is_some() {
+            if self.find_document(|| at, &dispute.document).is_some() {
                 self.count("disputes");
             }
         }
@@ -711,7 +837,7 @@ impl Planner<'_> {
 
     fn plan_actions(&mut self, records: &FileRecords) {
         for action in &records.actions {
-            if self.require_customer(action.line, RecordKind::Action, &action.customer_ref) {
+            if self.require_customer(action.line, RecordKind::Action, &action.customer_ref).is_some() {
                 self.count("actions");
             }
         }
@@ -723,7 +849,7 @@ impl Planner<'_> {
         let mut first_line: HashMap<(String, NaiveDate), usize> = HashMap::new();
 
         for snapshot in &records.snapshots {
-            if !self.require_customer(snapshot.line, RecordKind::Snapshot, &snapshot.customer_ref) {
+            if self.require_customer(snapshot.line, RecordKind::Snapshot, &snapshot.customer_ref).is_none() {
                 continue;
             }
             let key = (snapshot.account_ref.clone(), snapshot.snapshot_date);
