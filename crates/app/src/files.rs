@@ -201,8 +201,11 @@ fn records_of<'a>(files: impl Iterator<Item = (&'a str, Option<NaiveDate>)>) -> 
 pub async fn gaps_by_customer(conn: &mut Conn, portfolio_id: i64, scope: RequirementScope, as_of: NaiveDate) -> Result<HashMap<i64, Vec<FileGap>>, StoreError> {
     let requirements = requirements(conn, portfolio_id).await?;
     let required = requirements.of(scope);
+    if required.is_empty() {
+        return Ok(HashMap::new());
+    }
     let files = files::files_by_customer(conn, portfolio_id).await?;
-    let customer_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM customer WHERE portfolio_id = $1").bind(portfolio_id).fetch_all(&mut *conn).await?;
+    let customer_ids = recobro_store::ledger::customer_id_list(conn, portfolio_id).await?;
 
     let mut gaps = HashMap::new();
     for customer_id in customer_ids {

@@ -96,8 +96,14 @@ fn bind_customer_fields<'q>(query: crate::AnyQuery<'q>, customer: &CustomerData)
 
 /// Returns the id of every customer of a portfolio by its reference.
 pub async fn customer_ids(conn: &mut Conn, portfolio_id: i64) -> Result<std::collections::HashMap<String, i64>> {
-    let rows = sqlx::query("SELECT id, external_ref FROM customer WHERE portfolio_id = $1").bind(portfolio_id).fetch_all(&mut *conn).await?;
-    rows.iter().map(|row| Ok((row.try_get("external_ref")?, row.try_get("id")?))).collect()
+    let rows: Vec<(i64, String)> = crate::fetch_packed(conn, "customer", &["id", "external_ref"], portfolio_id).await?;
+    Ok(rows.into_iter().map(|(id, external_ref)| (external_ref, id)).collect())
+}
+
+/// Returns the id of every customer of a portfolio.
+pub async fn customer_id_list(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = crate::fetch_packed(conn, "customer", &["id"], portfolio_id).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
 pub async fn update_customer(conn: &mut Conn, customer_id: i64, customer: &CustomerData) -> Result<()> {

@@ -119,34 +119,23 @@ async fn disputed_documents(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate
 async fn unapplied_payments(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate, later: &LaterAllocations) -> Result<Vec<OpenItemRow>> {
     // A payment had cash unapplied on the as-of date when it still has
     // some, or when part of it was allocated after that date.
-    let rows = sqlx::query(
-        "SELECT p.id, p.customer_id, p.paid_on, p.currency, p.unapplied_minor FROM payment p \
-         WHERE p.portfolio_id = $1 AND p.unapplied_minor > 0 AND p.paid_on <= $2 \
-         UNION \
-         SELECT p.id, p.customer_id, p.paid_on, p.currency, p.unapplied_minor FROM payment p \
-         WHERE p.id IN (SELECT a.payment_id FROM allocation a WHERE a.portfolio_id = $1 AND a.allocated_on > $2 \
-                        AND a.payment_id IS NOT NULL) AND p.paid_on <= $2",
-    )
-    .bind(portfolio_id)
-    .bind(date_text(as_of))
-    .fetch_all(&mut *conn)
-    .await?;
+    let columns = ["id", "customer_id", "paid_on", "currency", "unapplied_minor"];
+    let source = "SELECT p.id, p.customer_id, p.paid_on, p.currency, p.unapplied_minor FROM payment p \
+                  WHERE p.portfolio_id = $1 AND p.unapplied_minor > 0 AND p.paid_on <= $2 \
+                  UNION \
+                  SELECT p.id, p.customer_id, p.paid_on, p.currency, p.unapplied_minor FROM payment p \
+                  WHERE p.id IN (SELECT a.payment_id FROM allocation a WHERE a.portfolio_id = $1 AND a.allocated_on > $2 \
+                                 AND a.payment_id IS NOT NULL) AND p.paid_on <= $2";
+    let rows: Vec<(i64, i64, NaiveDate, String, i64)> = crate::fetch_packed_dated(conn, &columns, source, portfolio_id, as_of).await?;
 
     let mut items = Vec::new();
-    for row in &rows {
-        let id: i64 = row.try_get("id")?;
-        let unapplied_minor = row.try_get::<i64, _>("unapplied_minor")? + later.from_payment.get(&id).copied().unwrap_or(0);
+    for (id, customer_id, paid_on, currency, stored_unapplied_minor) in rows {
+        let unapplied_minor = stored_unapplied_minor + later.from_payment.get(&id).copied().unwrap_or(0);
         if unapplied_minor == 0 {
             continue;
         }
-        items.push(OpenItemRow {
-            customer_id: row.try_get("customer_id")?,
-            source: ItemSource::Payment,
-            due_date: Some(get_date(row, "paid_on")?),
-            open_minor: -unapplied_minor,
-            currency: get_currency(row, "currency")?,
-            disputed: false,
-        });
+        let currency = Currency::parse(&currency).map_err(|_| crate::StoreError::BadValue { column: "payment.currency", value: currency, expected: "currency code" })?;
+        items.push(OpenItemRow { customer_id, source: ItemSource::Payment, due_date: Some(paid_on), open_minor: -unapplied_minor, currency, disputed: false });
     }
     Ok(items)
 }
