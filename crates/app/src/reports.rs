@@ -79,7 +79,8 @@ pub struct AgingReport {
 pub async fn aging(store: &Store, portfolio_code: &str, as_of: NaiveDate, group: AgingGroup) -> Result<AgingReport, ReportError> {
     let mut conn = store.acquire().await?;
     let portfolio = portfolio::find(&mut conn, portfolio_code).await?.ok_or_else(|| ReportError::UnknownPortfolio(portfolio_code.to_string()))?;
-    let standings = standing::load(&mut conn, portfolio.id, as_of).await?;
+    // Totals by bucket need no customer master data.
+    let standings = if group == AgingGroup::Bucket { standing::load_balances(&mut conn, portfolio.id, as_of).await? } else { standing::load(&mut conn, portfolio.id, as_of).await? };
 
     let mut totals: BTreeMap<Currency, (AgingLine, u64)> = BTreeMap::new();
     totals.insert(portfolio.currency, (AgingLine::new(&standings.buckets), 0));
@@ -90,6 +91,9 @@ pub async fn aging(store: &Store, portfolio_code: &str, as_of: NaiveDate, group:
         let has_balance = standing.aging.total_minor() != 0;
         total.1 += u64::from(has_balance);
 
+        if group == AgingGroup::Bucket {
+            continue;
+        }
         let customer = &standings.customers[customer_id];
         let (key, name) = match group {
             AgingGroup::Bucket => continue,

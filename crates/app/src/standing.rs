@@ -18,8 +18,15 @@ pub struct PortfolioStandings {
 }
 
 pub async fn load(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate) -> Result<PortfolioStandings, StoreError> {
+    let mut standings = load_balances(conn, portfolio_id, as_of).await?;
+    standings.customers = reports::customer_infos(conn, portfolio_id).await?.into_iter().map(|info| (info.id, info)).collect();
+    Ok(standings)
+}
+
+/// Loads the standings as [`load`] does, without the customers' master
+/// data, for totals that need only the balances.
+pub async fn load_balances(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate) -> Result<PortfolioStandings, StoreError> {
     let buckets = AgingBuckets::default();
-    let customers = reports::customer_infos(conn, portfolio_id).await?.into_iter().map(|info| (info.id, info)).collect();
     let items = reports::open_items_as_of(conn, portfolio_id, as_of).await?;
 
     let mut standings: BTreeMap<(i64, Currency), Standing> = BTreeMap::new();
@@ -31,7 +38,7 @@ pub async fn load(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate) -> Resul
         standing.add(&buckets, as_of, OpenItem { due_date, open_minor: item.open_minor, disputed: item.disputed });
     }
 
-    Ok(PortfolioStandings { as_of, buckets, customers, standings, open_items: items.len() })
+    Ok(PortfolioStandings { as_of, buckets, customers: BTreeMap::new(), standings, open_items: items.len() })
 }
 
 impl PortfolioStandings {
