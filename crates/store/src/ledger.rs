@@ -32,13 +32,10 @@ pub async fn load_customers(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<(i
         "id", "external_ref", "name", "tax_id", "email", "phone", "language", "segment", "region", "preferred_channel", "credit_limit_minor", "currency", "collector",
         "status",
     ];
-    let rows: Vec<Packed> = crate::fetch_packed(conn, "customer", &columns, portfolio_id).await?;
-    let customers = rows.into_iter().map(
-        |(id, external_ref, name, tax_id, email, phone, language, segment, region, preferred_channel, credit_limit_minor, currency, collector, status)| {
-            (id, CustomerData { external_ref, name, tax_id, email, phone, language, segment, region, preferred_channel, credit_limit_minor, currency, collector, status })
-        },
-    );
-    Ok(customers.collect())
+    let convert = |(id, external_ref, name, tax_id, email, phone, language, segment, region, preferred_channel, credit_limit_minor, currency, collector, status): Packed| {
+        Ok((id, CustomerData { external_ref, name, tax_id, email, phone, language, segment, region, preferred_channel, credit_limit_minor, currency, collector, status }))
+    };
+    crate::fetch_packed_with(conn, "customer", &columns, portfolio_id, convert).await
 }
 
 pub(crate) fn customer_from_row(row: &AnyRow) -> Result<CustomerData> {
@@ -138,13 +135,11 @@ pub struct StoredDocument {
 pub async fn load_documents(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<StoredDocument>> {
     type Packed = (i64, i64, String, String, NaiveDate, NaiveDate, i64, String, i64, Option<NaiveDate>);
     let columns = ["id", "customer_id", "kind", "number", "issue_date", "due_date", "amount_minor", "currency", "open_minor", "settled_on"];
-    let rows: Vec<Packed> = crate::fetch_packed(conn, "document", &columns, portfolio_id).await?;
-    rows.into_iter()
-        .map(|(id, customer_id, kind, number, issue_date, due_date, amount_minor, currency, open_minor, settled_on)| {
-            let currency = Currency::parse(&currency).map_err(|_| crate::StoreError::BadValue { column: "document.currency", value: currency, expected: "currency code" })?;
-            Ok(StoredDocument { id, data: DocumentData { customer_id, kind, number, issue_date, due_date, amount_minor, currency }, open_minor, settled_on })
-        })
-        .collect()
+    let convert = |(id, customer_id, kind, number, issue_date, due_date, amount_minor, currency, open_minor, settled_on): Packed| {
+        let currency = Currency::parse(&currency).map_err(|_| crate::StoreError::BadValue { column: "document.currency", value: currency, expected: "currency code" })?;
+        Ok(StoredDocument { id, data: DocumentData { customer_id, kind, number, issue_date, due_date, amount_minor, currency }, open_minor, settled_on })
+    };
+    crate::fetch_packed_with(conn, "document", &columns, portfolio_id, convert).await
 }
 
 pub async fn insert_document(conn: &mut Conn, portfolio_id: i64, batch_id: i64, document: &DocumentData) -> Result<i64> {
@@ -195,28 +190,13 @@ pub struct StoredPayment {
 }
 
 pub async fn load_payments(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<StoredPayment>> {
-    let rows = sqlx::query(
-        "SELECT id, customer_id, external_ref, paid_on, amount_minor, currency, unapplied_minor \
-         FROM payment WHERE portfolio_id = $1",
-    )
-    .bind(portfolio_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(StoredPayment {
-                id: row.try_get("id")?,
-                data: PaymentData {
-                    customer_id: row.try_get("customer_id")?,
-                    external_ref: row.try_get("external_ref")?,
-                    paid_on: get_date(row, "paid_on")?,
-                    amount_minor: row.try_get("amount_minor")?,
-                    currency: get_currency(row, "currency")?,
-                },
-                unapplied_minor: row.try_get("unapplied_minor")?,
-            })
-        })
-        .collect()
+    type Packed = (i64, i64, String, NaiveDate, i64, String, i64);
+    let columns = ["id", "customer_id", "external_ref", "paid_on", "amount_minor", "currency", "unapplied_minor"];
+    let convert = |(id, customer_id, external_ref, paid_on, amount_minor, currency, unapplied_minor): Packed| {
+        let currency = Currency::parse(&currency).map_err(|_| crate::StoreError::BadValue { column: "payment.currency", value: currency, expected: "currency code" })?;
+        Ok(StoredPayment { id, data: PaymentData { customer_id, external_ref, paid_on, amount_minor, currency }, unapplied_minor })
+    };
+    crate::fetch_packed_with(conn, "payment", &columns, portfolio_id, convert).await
 }
 
 pub async fn insert_payment(conn: &mut Conn, portfolio_id: i64, batch_id: i64, payment: &PaymentData) -> Result<i64> {
@@ -261,31 +241,17 @@ pub struct StoredAllocation {
 }
 
 pub async fn load_allocations(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<StoredAllocation>> {
-    let rows = sqlx::query(
-        "SELECT payment_id, credit_note_id, document_id, allocated_on, amount_minor FROM allocation WHERE portfolio_id = $1",
-    )
-    .bind(portfolio_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let payment_id: Option<i64> = row.try_get("payment_id")?;
-            let credit_note_id: Option<i64> = row.try_get("credit_note_id")?;
-            let source = match (payment_id, credit_note_id) {
-                (Some(id), _) => AllocationSource::Payment(id),
-                (None, Some(id)) => AllocationSource::CreditNote(id),
-                (None, None) => {
-                    return Err(crate::StoreError::BadValue { column: "payment_id", value: "NULL".into(), expected: "payment or credit note" });
-                }
-            };
-            Ok(StoredAllocation {
-                source,
-                document_id: row.try_get("document_id")?,
-                allocated_on: get_date(row, "allocated_on")?,
-                amount_minor: row.try_get("amount_minor")?,
-            })
-        })
-        .collect()
+    type Packed = (i64, Option<i64>, Option<i64>, i64, NaiveDate, i64);
+    let columns = ["id", "payment_id", "credit_note_id", "document_id", "allocated_on", "amount_minor"];
+    let convert = |(_, payment_id, credit_note_id, document_id, allocated_on, amount_minor): Packed| {
+        let source = match (payment_id, credit_note_id) {
+            (Some(id), _) => AllocationSource::Payment(id),
+            (None, Some(id)) => AllocationSource::CreditNote(id),
+            (None, None) => return Err(crate::StoreError::BadValue { column: "payment_id", value: "NULL".into(), expected: "payment or credit note" }),
+        };
+        Ok(StoredAllocation { source, document_id, allocated_on, amount_minor })
+    };
+    crate::fetch_packed_with(conn, "allocation", &columns, portfolio_id, convert).await
 }
 
 pub async fn insert_allocation(conn: &mut Conn, portfolio_id: i64, allocation: &StoredAllocation) -> Result<()> {

@@ -228,39 +228,40 @@ const PACKED_ROWS: i64 = 50_000;
 /// Dates arrive as their stored text, NULL as `null`, and integers as JSON
 /// integers, which serde reads as `i64` without passing through a float.
 pub(crate) async fn fetch_packed<T: serde::de::DeserializeOwned>(conn: &mut Conn, table: &str, columns: &[&str], portfolio_id: i64) -> Result<Vec<T>> {
-    fetch_packed_where(conn, table, columns, portfolio_id, None).await
+    fetch_packed_with(conn, table, columns, portfolio_id, Ok).await
 }
 
-/// Reads rows as [`fetch_packed`] does, keeping only those that pass
-/// `filter`: a condition on the table's columns where `$4` stands for the
-/// date it is given with.
-pub(crate) async fn fetch_packed_where<T: serde::de::DeserializeOwned>(
+/// Reads rows as [`fetch_packed`] does and converts each page's rows with
+/// `convert` as soon as the page is decoded, so that a large table is held
+/// once, in its converted form, instead of twice.
+pub(crate) async fn fetch_packed_with<T: serde::de::DeserializeOwned, U>(
     conn: &mut Conn,
     table: &str,
     columns: &[&str],
     portfolio_id: i64,
-    filter: Option<(&str, NaiveDate)>,
-) -> Result<Vec<T>> {
+    mut convert: impl FnMut(T) -> Result<U>,
+) -> Result<Vec<U>> {
     let list = columns.join(", ");
-    let condition = filter.map(|(condition, _)| format!(" AND ({condition})")).unwrap_or_default();
     let pack = if conn.backend_name() == "SQLite" { format!("json_group_array(json_array({list}))") } else { format!("json_agg(json_build_array({list}))") };
+    // The unary plus keeps the engines from reading the page through an
+    // index that starts with portfolio_id: SQLite did, and then sorted the
+    // whole portfolio by id for every page. Without an index on the term,
+    // each page is a range of the primary key.
     let sql = format!(
         "SELECT CAST({pack} AS TEXT) AS packed, MAX(id) AS last_id FROM \
-         (SELECT {list} FROM {table} WHERE portfolio_id = $1 AND id > $2{condition} ORDER BY id LIMIT $3) AS page"
+         (SELECT {list} FROM {table} WHERE +portfolio_id = $1 AND id > $2 ORDER BY id LIMIT $3) AS page"
     );
 
     let mut rows = Vec::new();
     let mut after = 0i64;
     loop {
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(portfolio_id).bind(after).bind(PACKED_ROWS);
-        if let Some((_, date)) = filter {
-            query = query.bind(date_text(date));
-        }
-        let page = query.fetch_one(&mut *conn).await?;
+        let page = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(portfolio_id).bind(after).bind(PACKED_ROWS).fetch_one(&mut *conn).await?;
         let Some(last_id) = page.try_get::<Option<i64>, _>("last_id")? else { break };
         let packed: String = page.try_get("packed")?;
         let decoded: Vec<T> = serde_json::from_str(&packed).map_err(|error| StoreError::BadValue { column: "packed rows", value: error.to_string(), expected: "JSON page of rows of the requested columns" })?;
-        rows.extend(decoded);
+        for row in decoded {
+            rows.push(convert(row)?);
+        }
         after = last_id;
     }
     Ok(rows)
