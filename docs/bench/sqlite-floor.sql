@@ -3,11 +3,12 @@
 -- the lower bound of what any import into this schema can reach.
 --
 -- Run it in the folder of the benchmark files, with the pragmas that
--- Recobro sets, on a database that contains portfolio 1 with its customers and
--- nothing else; docs/benchmark.md shows the commands. Each statement prints
+-- Recobro sets. The database must contain portfolio 1 with its customers and
+-- nothing else. docs/benchmark.md shows the commands. Each statement prints
 -- its time. Each allocation takes the whole payment and the invoice that the
 -- payments file names, as in the generated portfolio. Unlike an import,
--- nothing here checks a row.
+-- nothing here checks a row, and amounts pass through SQLite's REAL type,
+-- which is good enough for a timing but not for money.
 .timer on
 .mode csv
 CREATE TEMP TABLE invoice_file (invoice_id TEXT, customer_id TEXT, issue_date TEXT, due_date TEXT, amount TEXT, currency TEXT);

@@ -91,15 +91,13 @@ pub async fn aging(store: &Store, portfolio_code: &str, as_of: NaiveDate, group:
         let has_balance = standing.aging.total_minor() != 0;
         total.1 += u64::from(has_balance);
 
-        if group == AgingGroup::Bucket {
-            continue;
-        }
-        let customer = &standings.customers[customer_id];
+        // Only the groupings by customer field have the customers loaded.
+        let customer = || &standings.customers[customer_id];
         let (key, name) = match group {
             AgingGroup::Bucket => continue,
-            AgingGroup::Customer => (customer.external_ref.clone(), Some(customer.name.clone())),
-            AgingGroup::Segment => (customer.segment.clone().unwrap_or_default(), None),
-            AgingGroup::Collector => (customer.collector.clone().unwrap_or_default(), None),
+            AgingGroup::Customer => (customer().external_ref.clone(), Some(customer().name.clone())),
+            AgingGroup::Segment => (customer().segment.clone().unwrap_or_default(), None),
+            AgingGroup::Collector => (customer().collector.clone().unwrap_or_default(), None),
         };
         let row = grouped.entry((key.clone(), *currency)).or_insert_with(|| AgingRow {
             key,

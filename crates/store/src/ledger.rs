@@ -136,7 +136,7 @@ pub async fn load_documents(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<St
     type Packed = (i64, i64, String, String, NaiveDate, NaiveDate, i64, String, i64, Option<NaiveDate>);
     let columns = ["id", "customer_id", "kind", "number", "issue_date", "due_date", "amount_minor", "currency", "open_minor", "settled_on"];
     let convert = |(id, customer_id, kind, number, issue_date, due_date, amount_minor, currency, open_minor, settled_on): Packed| {
-        let currency = Currency::parse(&currency).map_err(|_| crate::StoreError::BadValue { column: "document.currency", value: currency, expected: "currency code" })?;
+        let currency = crate::parse_stored_currency("document.currency", currency)?;
         Ok(StoredDocument { id, data: DocumentData { customer_id, kind, number, issue_date, due_date, amount_minor, currency }, open_minor, settled_on })
     };
     crate::fetch_packed_with(conn, "document", &columns, portfolio_id, convert).await
@@ -193,7 +193,7 @@ pub async fn load_payments(conn: &mut Conn, portfolio_id: i64) -> Result<Vec<Sto
     type Packed = (i64, i64, String, NaiveDate, i64, String, i64);
     let columns = ["id", "customer_id", "external_ref", "paid_on", "amount_minor", "currency", "unapplied_minor"];
     let convert = |(id, customer_id, external_ref, paid_on, amount_minor, currency, unapplied_minor): Packed| {
-        let currency = Currency::parse(&currency).map_err(|_| crate::StoreError::BadValue { column: "payment.currency", value: currency, expected: "currency code" })?;
+        let currency = crate::parse_stored_currency("payment.currency", currency)?;
         Ok(StoredPayment { id, data: PaymentData { customer_id, external_ref, paid_on, amount_minor, currency }, unapplied_minor })
     };
     crate::fetch_packed_with(conn, "payment", &columns, portfolio_id, convert).await

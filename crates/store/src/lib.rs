@@ -193,6 +193,11 @@ fn parse_stored_date(column: &'static str, text: String) -> Result<NaiveDate> {
 
 pub(crate) fn get_currency(row: &AnyRow, column: &'static str) -> Result<recobro_core::Currency> {
     let text: String = row.try_get(column)?;
+    parse_stored_currency(column, text)
+}
+
+/// Parses a currency code read from `column`, for the packed reads.
+pub(crate) fn parse_stored_currency(column: &'static str, text: String) -> Result<recobro_core::Currency> {
     recobro_core::Currency::parse(&text).map_err(|_| StoreError::BadValue { column, value: text, expected: "currency code" })
 }
 
@@ -242,7 +247,7 @@ pub(crate) async fn fetch_packed_with<T: serde::de::DeserializeOwned, U>(
     mut convert: impl FnMut(T) -> Result<U>,
 ) -> Result<Vec<U>> {
     let list = columns.join(", ");
-    let pack = if conn.backend_name() == "SQLite" { format!("json_group_array(json_array({list}))") } else { format!("json_agg(json_build_array({list}))") };
+    let pack = pack_expression(conn, &list);
     // The unary plus keeps the engines from reading the page through an
     // index that starts with portfolio_id: SQLite did, and then sorted the
     // whole portfolio by id for every page. Without an index on the term,
@@ -258,8 +263,7 @@ pub(crate) async fn fetch_packed_with<T: serde::de::DeserializeOwned, U>(
         let page = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(portfolio_id).bind(after).bind(PACKED_ROWS).fetch_one(&mut *conn).await?;
         let Some(last_id) = page.try_get::<Option<i64>, _>("last_id")? else { break };
         let packed: String = page.try_get("packed")?;
-        let decoded: Vec<T> = serde_json::from_str(&packed).map_err(|error| StoreError::BadValue { column: "packed rows", value: error.to_string(), expected: "JSON page of rows of the requested columns" })?;
-        for row in decoded {
+        for row in decode_packed::<T>(&packed)? {
             rows.push(convert(row)?);
         }
         after = last_id;
@@ -267,17 +271,28 @@ pub(crate) async fn fetch_packed_with<T: serde::de::DeserializeOwned, U>(
     Ok(rows)
 }
 
-/// Reads the rows of `source` as the tuple `T` of `columns`, packed into
-/// one JSON array by the database as [`fetch_packed`] does, in one
-/// statement. `source` is a subquery in which `$1` stands for the portfolio
-/// and `$2` for `date`. For reads that an index narrows to a range, where
-/// paging in id order would sort the range again for every page.
+/// Reads the rows of `source` as the tuple `T` of `columns` in one
+/// statement, packed as [`fetch_packed`] packs a page. `source` is a
+/// subquery in which `$1` stands for the portfolio and `$2` for `date`. It
+/// suits reads that an index narrows to a range, because paging in id order
+/// would sort that range again for every page.
 pub(crate) async fn fetch_packed_dated<T: serde::de::DeserializeOwned>(conn: &mut Conn, columns: &[&str], source: &str, portfolio_id: i64, date: NaiveDate) -> Result<Vec<T>> {
-    let list = columns.join(", ");
-    let pack = if conn.backend_name() == "SQLite" { format!("json_group_array(json_array({list}))") } else { format!("json_agg(json_build_array({list}))") };
+    let pack = pack_expression(conn, &columns.join(", "));
     let sql = format!("SELECT CAST({pack} AS TEXT) AS packed FROM ({source}) AS rows_read");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(portfolio_id).bind(date_text(date)).fetch_one(&mut *conn).await?;
+
     // PostgreSQL's json_agg of no rows is NULL.
     let Some(packed) = row.try_get::<Option<String>, _>("packed")? else { return Ok(Vec::new()) };
-    serde_json::from_str(&packed).map_err(|error| StoreError::BadValue { column: "packed rows", value: error.to_string(), expected: "JSON array of rows of the requested columns" })
+    decode_packed(&packed)
+}
+
+/// Builds the aggregate that packs rows of the columns in `list` into one
+/// JSON array of arrays, in each engine's dialect.
+fn pack_expression(conn: &Conn, list: &str) -> String {
+    if conn.backend_name() == "SQLite" { format!("json_group_array(json_array({list}))") } else { format!("json_agg(json_build_array({list}))") }
+}
+
+/// Decodes a packed JSON array of rows.
+fn decode_packed<T: serde::de::DeserializeOwned>(packed: &str) -> Result<Vec<T>> {
+    serde_json::from_str(packed).map_err(|error| StoreError::BadValue { column: "packed rows", value: error.to_string(), expected: "JSON array of rows of the requested columns" })
 }

@@ -91,7 +91,7 @@ async fn open_documents(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate, la
         if open_minor == 0 {
             continue;
         }
-        let currency = Currency::parse(&currency).map_err(|_| crate::StoreError::BadValue { column: "document.currency", value: currency, expected: "currency code" })?;
+        let currency = crate::parse_stored_currency("document.currency", currency)?;
         items.push(OpenItemRow {
             customer_id,
             source: if is_credit { ItemSource::CreditNote } else { ItemSource::Document },
@@ -134,7 +134,7 @@ async fn unapplied_payments(conn: &mut Conn, portfolio_id: i64, as_of: NaiveDate
         if unapplied_minor == 0 {
             continue;
         }
-        let currency = Currency::parse(&currency).map_err(|_| crate::StoreError::BadValue { column: "payment.currency", value: currency, expected: "currency code" })?;
+        let currency = crate::parse_stored_currency("payment.currency", currency)?;
         items.push(OpenItemRow { customer_id, source: ItemSource::Payment, due_date: Some(paid_on), open_minor: -unapplied_minor, currency, disputed: false });
     }
     Ok(items)

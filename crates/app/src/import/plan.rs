@@ -14,7 +14,7 @@ use recobro_store::ledger::{AllocationSource, CustomerData, StoredAllocation, St
 use super::error::{ErrorList, RowError, RowErrorCode, RowMessage};
 use super::mapping::{RecordKind, UnallocatedPayments};
 use super::parse::ColumnMap;
-use super::records::{AllocationIn, AllocationSourceIn, CustomerIn, DocumentKey, FileRecords, PaymentIn};
+use super::records::{AllocationIn, AllocationSourceIn, CustomerIn, DOCUMENT_KINDS, DocumentIn, DocumentKey, FileRecords, PaymentIn};
 
 /// The stored ledger of a portfolio, as far as an import needs it.
 pub struct StoredLedger {
@@ -39,21 +39,14 @@ pub enum DocumentKind {
 }
 
 impl DocumentKind {
+    const ALL: [Self; 3] = [Self::Invoice, Self::DebitNote, Self::CreditNote];
+
     pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "invoice" => Some(Self::Invoice),
-            "debit_note" => Some(Self::DebitNote),
-            "credit_note" => Some(Self::CreditNote),
-            _ => None,
-        }
+        DOCUMENT_KINDS.iter().position(|kind| *kind == text).map(|position| Self::ALL[position])
     }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Invoice => "invoice",
-            Self::DebitNote => "debit_note",
-            Self::CreditNote => "credit_note",
-        }
+        DOCUMENT_KINDS[self as usize]
     }
 }
 
@@ -122,7 +115,7 @@ pub struct NewAllocation {
     pub amount_minor: i64,
 }
 
-/// Why an allocation does not fit.
+/// The reason an allocation does not fit.
 #[derive(Debug, Clone, Copy)]
 enum AllocationFault {
     ToCreditNote,
@@ -164,7 +157,7 @@ impl WritePlan {
     }
 
     pub fn customer_ref(&self, customer: CustomerKey) -> &str {
-        self.customers.get_index(customer as usize).map_or("", |(reference, _)| reference)
+        self.customers.get_index(customer as usize).expect("a customer key is a position in the customer map").0
     }
 
     pub fn document_name(&self, document: usize) -> &DocumentName {
@@ -175,7 +168,7 @@ impl WritePlan {
         &self.payment_refs[payment]
     }
 
-    /// The position of the document named by `key`, when it is known.
+    /// Finds the position of the document named by `key`.
     pub fn document_position(&self, key: &DocumentKey) -> Option<usize> {
         let kind = DocumentKind::parse(&key.0)?;
         self.document_names.get_index_of(&DocumentNameRef { kind, number: &key.1 })
@@ -442,15 +435,14 @@ impl Planner<'_> {
         }
     }
 
-    /// Checks a row that names a document already known, stored or on
-    /// `earlier_line` of this file: the same data is fine, different data
-    /// is an error.
-    fn compare_document(&mut self, document: &super::records::DocumentIn, index: usize, earlier_line: Option<u64>) {
+    /// Checks a row that names a document already known: stored when
+    /// `earlier_line` is `None`, else on that line of this file. The same
+    /// data is fine, different data is an error.
+    fn compare_document(&mut self, document: &DocumentIn, index: usize, earlier_line: Option<u64>) {
         let state = &self.plan.documents[index];
-        let stored = state.stored_id.is_some();
         let other = match earlier_line {
-            Some(line) if !stored => format!("line {line}"),
-            _ => "stored".to_string(),
+            Some(line) => format!("line {line}"),
+            None => "stored".to_string(),
         };
         let amount = |minor: i64, currency: Currency| format!("{} {currency}", recobro_core::money::format_minor(minor, currency));
         // Each field whose value in this row differs, with the value it conflicts with.
@@ -463,6 +455,7 @@ impl Planner<'_> {
         .into_iter()
         .filter(|(_, value, other_value)| value != other_value)
         .collect();
+
         let differences: Vec<String> =
             conflicts.iter().map(|(field, value, other_value)| format!("{field} {value} ({other}: {other_value})")).collect();
         // The same list without the English word before the other
@@ -471,16 +464,17 @@ impl Planner<'_> {
             conflicts.iter().map(|(field, value, other_value)| format!("{field} {value} ({other_value})")).collect::<Vec<_>>().join(", ");
         let document_args = || vec![("kind", document.kind.clone()), ("number", document.number.clone()), ("differences", conflict_list.clone())];
         let at = At::new(document.line, RecordKind::Document, "number", document.number.clone());
-        match (differences.is_empty(), stored, earlier_line) {
-            (true, true, _) => self.count("documents").unchanged += 1,
-            (true, false, _) => {}
-            (false, true, _) | (false, false, None) => self.error_at(
+
+        match (differences.is_empty(), earlier_line) {
+            (true, None) => self.count("documents").unchanged += 1,
+            (true, Some(_)) => {}
+            (false, None) => self.error_at(
                 &at,
                 RowMessage::new(RowErrorCode::DocumentChanged, document_args()),
                 format!("{} {} is already stored with different data: {}", document.kind, document.number, differences.join(", ")),
                 "an import never changes a stored document: record a credit note or debit note instead",
             ),
-            (false, false, Some(line)) => self.error_at(
+            (false, Some(line)) => self.error_at(
                 &at,
                 RowMessage::new(RowErrorCode::DocumentRepeated, [document_args(), vec![("line", line.to_string())]].concat()),
                 format!("{} {} appears again with different data than on line {line}: {}", document.kind, document.number, differences.join(", ")),
@@ -503,12 +497,14 @@ impl Planner<'_> {
             if !added {
                 let state = &self.plan.payments[index];
                 let same = state.customer == customer && state.paid_on == payment.paid_on && state.amount_minor == amount_minor && state.currency == currency;
+                // Stored payments come before `first_new`, so only a payment
+                // of this file has an earlier line.
                 let earlier_line = index.checked_sub(first_new).map(|position| first_line[position]);
-                match (same, state.stored_id.is_some(), earlier_line) {
-                    (true, true, _) => self.count("payments").unchanged += 1,
-                    (true, false, _) => {}
-                    (false, true, _) | (false, false, None) => self.payment_changed(payment, index),
-                    (false, false, Some(line)) => self.error_at(
+                match (same, earlier_line) {
+                    (true, None) => self.count("payments").unchanged += 1,
+                    (true, Some(_)) => {}
+                    (false, None) => self.payment_changed(payment, index),
+                    (false, Some(line)) => self.error_at(
                         &At::new(payment.line, RecordKind::Payment, "ref", payment.external_ref.clone()),
                         RowMessage::new(RowErrorCode::PaymentRepeated, vec![("payment", payment.external_ref.clone()), ("line", line.to_string())]),
                         format!("payment {} appears again with different data than on line {line}", payment.external_ref),
@@ -556,9 +552,9 @@ impl Planner<'_> {
         );
     }
 
-    /// The currency and amount of a payment: a payment without a currency
-    /// of its own takes its customer's. Returns `None`, with an error
-    /// recorded, when the amount has more decimals than that currency
+    /// Returns the currency and amount of a payment. A payment without a
+    /// currency of its own takes its customer's. Returns `None`, with an
+    /// error recorded, when the amount has more decimals than that currency
     /// allows.
     fn payment_amount(&mut self, payment: &PaymentIn, customer: CustomerKey) -> Option<(Currency, i64)> {
         let customer_currency = self.plan.customers.get_index(customer as usize).and_then(|(_, currency)| *currency);
